@@ -1,0 +1,19 @@
+import type * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+
+/** What every in-cluster resource needs: the one provider of its cluster, and what it is deleted with. */
+export interface ClusterScope {
+    /** The Kubernetes provider made from this cluster's kubeconfig; nothing uses the ambient one. */
+    provider: k8s.Provider;
+    /**
+     * The resource that owns the cluster (Kind or EKS). When the whole stack is destroyed, in-cluster objects
+     * are not deleted one by one: the cluster goes and takes them along. Unset for an existing cluster.
+     */
+    deletedWith?: pulumi.Resource;
+}
+
+/** Options for an in-cluster child of `parent`, with the cluster's provider and deletedWith. */
+export function inCluster(scope: ClusterScope, parent: pulumi.Resource, extra: pulumi.CustomResourceOptions = {}):
+    pulumi.CustomResourceOptions {
+    return { ...extra, parent, provider: scope.provider, deletedWith: scope.deletedWith };
+}

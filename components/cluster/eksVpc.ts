@@ -1,0 +1,91 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+export interface EksVpcArgs {
+    /** The VPC's CIDR; each subnet gets a /20 carved from it. */
+    cidr: string;
+    /** How many availability zones to spread subnets over (EKS needs at least two). */
+    availabilityZones: number;
+    /** The cluster's name, for the subnet tags the AWS load balancer controller looks for. */
+    clusterName: string;
+    tags: Record<string, string>;
+}
+
+/** The /20 block number `index` of a /16-or-larger CIDR (10.0.0.0/16, 3 -> 10.0.48.0/20). */
+export function subnetCidr(vpcCidr: string, index: number): string {
+    const [base] = vpcCidr.split("/");
+    const octets = base.split(".").map(Number);
+    const third = octets[2] + index * 16;
+    if (third > 255) throw new Error(`${vpcCidr} has no room for subnet ${index}`);
+    return `${octets[0]}.${octets[1]}.${third}.0/20`;
+}
+
+/**
+ * A VPC for EKS: a public and a private subnet per zone, one NAT gateway (nodes live in the private subnets
+ * and reach registries through it). One NAT gateway, not one per zone: a lab's cost, not a bank's uptime.
+ */
+export class EksVpc extends pulumi.ComponentResource {
+    public readonly vpcId: pulumi.Output<string>;
+    public readonly publicSubnetIds: pulumi.Output<string>[];
+    public readonly privateSubnetIds: pulumi.Output<string>[];
+
+    constructor(name: string, args: EksVpcArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("fluxstack:cluster:EksVpc", name, {}, opts);
+        const tags = (extra: Record<string, string> = {}) => ({ ...args.tags, ...extra });
+        const parent = { parent: this };
+
+        const vpc = new aws.ec2.Vpc(`${name}-vpc`, {
+            cidrBlock: args.cidr,
+            enableDnsHostnames: true,
+            enableDnsSupport: true,
+            tags: tags({ Name: name }),
+        }, parent);
+        const zones = aws.getAvailabilityZonesOutput({ state: "available" }, parent);
+        const igw = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: tags() }, parent);
+        const publicRoutes = new aws.ec2.RouteTable(`${name}-public`, {
+            vpcId: vpc.id,
+            routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }],
+            tags: tags(),
+        }, parent);
+
+        const clusterTag = `kubernetes.io/cluster/${args.clusterName}`;
+        const publicSubnets = Array.from({ length: args.availabilityZones }, (_, i) => {
+            const subnet = new aws.ec2.Subnet(`${name}-public-${i}`, {
+                vpcId: vpc.id,
+                cidrBlock: subnetCidr(args.cidr, i),
+                availabilityZone: zones.names[i],
+                mapPublicIpOnLaunch: false,
+                tags: tags({ Name: `${name}-public-${i}`, "kubernetes.io/role/elb": "1", [clusterTag]: "shared" }),
+            }, parent);
+            new aws.ec2.RouteTableAssociation(`${name}-public-${i}`, { subnetId: subnet.id, routeTableId: publicRoutes.id }, parent);
+            return subnet;
+        });
+
+        const eip = new aws.ec2.Eip(`${name}-nat`, { domain: "vpc", tags: tags() }, parent);
+        const nat = new aws.ec2.NatGateway(`${name}-nat`, {
+            subnetId: publicSubnets[0].id,
+            allocationId: eip.id,
+            tags: tags(),
+        }, { parent: this, dependsOn: [igw] }); // a NAT gateway needs the internet gateway to route out
+        const privateRoutes = new aws.ec2.RouteTable(`${name}-private`, {
+            vpcId: vpc.id,
+            routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nat.id }],
+            tags: tags(),
+        }, parent);
+        const privateSubnets = Array.from({ length: args.availabilityZones }, (_, i) => {
+            const subnet = new aws.ec2.Subnet(`${name}-private-${i}`, {
+                vpcId: vpc.id,
+                cidrBlock: subnetCidr(args.cidr, args.availabilityZones + i),
+                availabilityZone: zones.names[i],
+                tags: tags({ Name: `${name}-private-${i}`, "kubernetes.io/role/internal-elb": "1", [clusterTag]: "shared" }),
+            }, parent);
+            new aws.ec2.RouteTableAssociation(`${name}-private-${i}`, { subnetId: subnet.id, routeTableId: privateRoutes.id }, parent);
+            return subnet;
+        });
+
+        this.vpcId = vpc.id;
+        this.publicSubnetIds = publicSubnets.map((s) => s.id);
+        this.privateSubnetIds = privateSubnets.map((s) => s.id);
+        this.registerOutputs({ vpcId: this.vpcId });
+    }
+}

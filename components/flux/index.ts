@@ -1,0 +1,4 @@
+export * from "./chartRef";
+export * from "./fluxSystem";
+export * from "./helmValues";
+export * from "./probePolicy";

@@ -1,0 +1,4 @@
+export * from "./fluxSync";
+export * from "./syncManifests";
+export * from "./tenant";
+export * from "./tenantManifests";

@@ -1,0 +1,70 @@
+import type { ConfigProblem } from "./errors";
+import type { Sync, Tenant } from "./stackConfig";
+
+/**
+ * Checks that span entries: unique tenants and namespaces, syncs that name a known tenant, unique sync and
+ * source names within a tenant. Pure; returns every problem found.
+ */
+export function crossCheck(project: string, fluxNamespace: string | undefined, tenants: readonly Tenant[] | undefined,
+    syncs: readonly Sync[] | undefined): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    const tenantKey = (i: number, field: string) => `${project}:tenants[${i}].${field}`;
+    const syncKey = (i: number, field: string) => `${project}:syncs[${i}].${field}`;
+
+    const tenantByName = new Map<string, number>();
+    const tenantByNamespace = new Map<string, number>();
+    (tenants ?? []).forEach((t, i) => {
+        const sameName = tenantByName.get(t.name);
+        if (sameName !== undefined) {
+            problems.push({ key: tenantKey(i, "name"), message: `duplicate tenant "${t.name}" (also tenants[${sameName}])` });
+        } else {
+            tenantByName.set(t.name, i);
+        }
+        const sameNamespace = tenantByNamespace.get(t.namespace);
+        if (sameNamespace !== undefined) {
+            problems.push({
+                key: tenantKey(i, "namespace"),
+                message: `namespace "${t.namespace}" is already used by tenants[${sameNamespace}]`,
+            });
+        } else {
+            tenantByNamespace.set(t.namespace, i);
+        }
+        if (t.namespace === fluxNamespace) {
+            problems.push({
+                key: tenantKey(i, "namespace"),
+                message: `"${t.namespace}" is the Flux namespace (${project}:flux.namespace); a tenant needs its own`,
+            });
+        }
+    });
+
+    if (tenants === undefined) return problems; // the tenants key is broken: its problems are reported already
+    const known = [...tenantByName.keys()].join(", ") || "none";
+    const syncNames = new Map<string, number>();
+    const sourceNames = new Map<string, number>();
+    (syncs ?? []).forEach((s, i) => {
+        if (!tenantByName.has(s.tenant)) {
+            problems.push({ key: syncKey(i, "tenant"), message: `unknown tenant "${s.tenant}" (tenants: ${known})` });
+        }
+        const syncId = `${s.tenant}/${s.name}`;
+        const sameSync = syncNames.get(syncId);
+        if (sameSync !== undefined) {
+            problems.push({
+                key: syncKey(i, "name"),
+                message: `duplicate sync "${s.name}" for tenant "${s.tenant}" (also syncs[${sameSync}])`,
+            });
+        } else {
+            syncNames.set(syncId, i);
+        }
+        const sourceId = `${s.tenant}/${s.source.kind}/${s.source.name}`;
+        const sameSource = sourceNames.get(sourceId);
+        if (sameSource !== undefined) {
+            problems.push({
+                key: syncKey(i, "source.name"),
+                message: `${s.source.kind} "${s.source.name}" is already defined for tenant "${s.tenant}" by syncs[${sameSource}]`,
+            });
+        } else {
+            sourceNames.set(sourceId, i);
+        }
+    });
+    return problems;
+}

@@ -1,0 +1,70 @@
+/** Defaults for every optional stack-config key, named so that tests, docs and code agree. */
+
+/** The chart version published next to the charts in ../shared/reference (see SOURCES.md there). */
+export const DEFAULT_CHART_VERSION = "0.49.0";
+export const DEFAULT_CHART_REPOSITORY = "oci://ghcr.io/controlplaneio-fluxcd/charts";
+export const DEFAULT_FLUX_NAMESPACE = "flux-system";
+
+export const DEFAULT_DISTRIBUTION = {
+    version: "2.x",
+    registry: "ghcr.io/fluxcd",
+    artifact: "oci://ghcr.io/controlplaneio-fluxcd/flux-operator-manifests:latest",
+} as const;
+
+/** The controllers the flux-instance chart installs by default. */
+export const DEFAULT_COMPONENTS = [
+    "source-controller",
+    "kustomize-controller",
+    "helm-controller",
+    "notification-controller",
+] as const;
+
+export const FLUX_COMPONENTS = [
+    ...DEFAULT_COMPONENTS,
+    "image-reflector-controller",
+    "image-automation-controller",
+    "source-watcher",
+] as const;
+
+export const CLUSTER_TYPES = ["kubernetes", "openshift", "aws", "azure", "gcp"] as const;
+
+/** The demo's network/allow-health-checks.yaml: the mesh's link-local blocks and the probe ports. */
+export const DEFAULT_PROBE_POLICY = {
+    cidrs: ["169.254.0.0/16", "fd16:9254:7127:1337:ffff::/80"],
+    ports: [15008, 9440, 9090, 8081],
+} as const;
+
+/** How long Helm may wait for a release to become ready, in seconds. */
+export const DEFAULT_RELEASE_TIMEOUT_SECONDS = 600;
+export const DEFAULT_HEALTHCHECK_TIMEOUT = "5m";
+
+/**
+ * The ClusterRole a tenant's service account is bound to in its own namespace. `edit` (built in) lets it
+ * create Deployments, Services, ConfigMaps and Secrets but not Roles or RoleBindings, so a tenant cannot
+ * widen its own rights; the demo used `cluster-admin`.
+ */
+export const DEFAULT_TENANT_CLUSTER_ROLE = "edit";
+
+/** The demo's intervals: sources poll every minute; dev's Kustomization re-applies every 30 minutes. */
+export const DEFAULT_SOURCE_INTERVAL = "1m0s";
+export const DEFAULT_SYNC_INTERVAL = "30m0s";
+
+/** Kind: the demo lab's layout (one control plane, two workers). */
+export const DEFAULT_KIND = {
+    name: "fluxdemo",
+    nodeImage: "kindest/node:v1.34.0",
+    controlPlanes: 1,
+    workers: 2,
+} as const;
+
+/** EKS: a small managed node group in a new VPC. */
+export const DEFAULT_EKS = {
+    kubernetesVersion: "1.34",
+    vpcCidr: "10.0.0.0/16",
+    availabilityZones: 2,
+    instanceTypes: ["t3.medium"],
+    minSize: 2,
+    desiredSize: 2,
+    maxSize: 3,
+    diskSizeGiB: 20,
+} as const;

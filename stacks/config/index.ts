@@ -1,0 +1,5 @@
+export * from "./defaults";
+export * from "./errors";
+export * from "./load";
+export * from "./schema";
+export * from "./stackConfig";

@@ -1,0 +1,34 @@
+import { z } from "zod";
+
+/** A Kubernetes DNS-1123 label: namespaces and other names that must fit in a label (63 chars). */
+export const kubernetesLabelName = z
+    .string()
+    .max(63, { error: "must be at most 63 characters (a Kubernetes DNS-1123 label)" })
+    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, {
+        error: "must be a Kubernetes DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit",
+    });
+
+/** A Kubernetes DNS-1123 subdomain: the names of most namespaced objects (253 chars). */
+export const kubernetesObjectName = z
+    .string()
+    .max(253, { error: "must be at most 253 characters (a Kubernetes DNS-1123 subdomain)" })
+    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, {
+        error: "must be a Kubernetes DNS-1123 subdomain: lower-case letters, digits, '-' and '.', starting and ending with a letter or digit",
+    });
+
+/** A Go duration as the Flux CRDs accept it (`1m0s`, `30m`, `1h`): the CRDs' own pattern. */
+export const fluxDuration = z.string().regex(/^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/, {
+    error: "must be a duration such as 1m0s, 30m or 1h (digits followed by ms, s, m or h)",
+});
+
+/** A URL whose scheme is one of `schemes` (the CRDs' url patterns). */
+export function urlWithScheme(schemes: readonly string[]) {
+    const list = schemes.map((s) => `${s}://`).join(", ");
+    return z.string().refine(
+        (value) => schemes.some((scheme) => value.startsWith(`${scheme}://`) && value.length > scheme.length + 3),
+        { error: `must be a URL starting with ${list}` },
+    );
+}
+
+/** A non-empty string. */
+export const nonEmpty = z.string().min(1, { error: "must not be empty" });

@@ -1,0 +1,235 @@
+import { z } from "zod";
+import * as d from "./defaults";
+import { fluxDuration, kubernetesLabelName, kubernetesObjectName, nonEmpty, urlWithScheme } from "./patterns";
+
+/** Cluster source `existing`: a cluster reached through a kubeconfig file. */
+export const existingClusterSchema = z.strictObject({
+    source: z.literal("existing"),
+    /** Path to the kubeconfig; default `$KUBECONFIG`, else `~/.kube/config`. */
+    kubeconfig: nonEmpty.optional(),
+    /** Context in that kubeconfig; default its current context. */
+    context: nonEmpty.optional(),
+});
+
+const portMappingSchema = z.strictObject({
+    containerPort: z.int().min(1).max(65535),
+    hostPort: z.int().min(1).max(65535),
+    listenAddress: nonEmpty.optional(),
+    protocol: z.enum(["TCP", "UDP", "SCTP"]).default("TCP"),
+});
+
+/** Cluster source `kind`: a local Kind cluster made with the `kind` CLI. */
+export const kindClusterSchema = z.strictObject({
+    source: z.literal("kind"),
+    name: kubernetesLabelName.default(d.DEFAULT_KIND.name),
+    nodeImage: nonEmpty.default(d.DEFAULT_KIND.nodeImage),
+    controlPlanes: z.int().min(1).max(7).default(d.DEFAULT_KIND.controlPlanes),
+    workers: z.int().min(0).max(20).default(d.DEFAULT_KIND.workers),
+    /** Extra host port mappings on the first control-plane node (e.g. for an ingress). */
+    extraPortMappings: z.array(portMappingSchema).default([]),
+    /** The kind binary to run; default `kind` on PATH. */
+    kindBinary: nonEmpty.default("kind"),
+});
+
+const fluxIdentitySchema = z.discriminatedUnion("mode", [
+    z.strictObject({ mode: z.literal("none") }),
+    z.strictObject({
+        mode: z.enum(["irsa", "podIdentity"]),
+        /** IAM policies attached to the controllers' role (e.g. AmazonEC2ContainerRegistryReadOnly). */
+        policyArns: z.array(nonEmpty).min(1, { error: "must name at least one IAM policy ARN" }),
+        /** The Flux controllers that get the role. */
+        controllers: z.array(z.enum(["source-controller", "kustomize-controller", "image-reflector-controller"]))
+            .min(1)
+            .default(["source-controller"]),
+    }),
+]);
+
+/** Cluster source `eks`: an EKS cluster with a managed node group, made with @pulumi/eks. */
+export const eksClusterSchema = z.strictObject({
+    source: z.literal("eks"),
+    name: kubernetesLabelName,
+    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: "must be an AWS region such as eu-north-1" }),
+    kubernetesVersion: z.string().regex(/^1\.\d+$/, { error: "must be a Kubernetes minor version such as 1.34" }),
+    vpc: z
+        .strictObject({
+            cidr: nonEmpty.default(d.DEFAULT_EKS.vpcCidr),
+            availabilityZones: z.int().min(2).max(6).default(d.DEFAULT_EKS.availabilityZones),
+            /** Use an existing VPC instead of creating one: its id and the private subnets for the nodes. */
+            existingVpcId: nonEmpty.optional(),
+            privateSubnetIds: z.array(nonEmpty).optional(),
+            publicSubnetIds: z.array(nonEmpty).optional(),
+        })
+        .refine((v) => (v.existingVpcId === undefined) === (v.privateSubnetIds === undefined), {
+            error: "existingVpcId and privateSubnetIds go together: give both or neither",
+        })
+        .default({ cidr: d.DEFAULT_EKS.vpcCidr, availabilityZones: d.DEFAULT_EKS.availabilityZones }),
+    nodeGroup: z
+        .strictObject({
+            instanceTypes: z.array(nonEmpty).min(1).default([...d.DEFAULT_EKS.instanceTypes]),
+            minSize: z.int().min(1).default(d.DEFAULT_EKS.minSize),
+            desiredSize: z.int().min(1).default(d.DEFAULT_EKS.desiredSize),
+            maxSize: z.int().min(1).default(d.DEFAULT_EKS.maxSize),
+            diskSizeGiB: z.int().min(20).default(d.DEFAULT_EKS.diskSizeGiB),
+        })
+        .refine((g) => g.minSize <= g.desiredSize && g.desiredSize <= g.maxSize, {
+            error: "sizes must satisfy minSize <= desiredSize <= maxSize",
+        })
+        .default({ ...d.DEFAULT_EKS, instanceTypes: [...d.DEFAULT_EKS.instanceTypes] }),
+    /** IAM role ARNs that get cluster-admin through EKS access entries. */
+    adminRoleArns: z
+        .array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, { error: "must be an IAM role ARN" }))
+        .default([]),
+    tags: z.record(z.string(), z.string()).default({}),
+    fluxIdentity: fluxIdentitySchema.default({ mode: "none" }),
+});
+
+export const clusterSchema = z.discriminatedUnion("source", [existingClusterSchema, kindClusterSchema, eksClusterSchema], {
+    error: "source must be one of existing, kind, eks",
+});
+
+const chartsSchema = z.discriminatedUnion("source", [
+    z.strictObject({
+        source: z.literal("oci"),
+        repository: urlWithScheme(["oci"]).default(d.DEFAULT_CHART_REPOSITORY),
+        version: nonEmpty.default(d.DEFAULT_CHART_VERSION),
+    }),
+    z.strictObject({
+        source: z.literal("local"),
+        /** A folder holding `flux-operator/` and `flux-instance/` chart directories (relative to the project). */
+        directory: nonEmpty,
+    }),
+]);
+
+export const fluxSchema = z.strictObject({
+    namespace: kubernetesLabelName.default(d.DEFAULT_FLUX_NAMESPACE),
+    charts: chartsSchema.default({ source: "oci", repository: d.DEFAULT_CHART_REPOSITORY, version: d.DEFAULT_CHART_VERSION }),
+    operator: z
+        .strictObject({
+            multitenancy: z.boolean().default(true),
+            timeoutSeconds: z.int().min(30).default(d.DEFAULT_RELEASE_TIMEOUT_SECONDS),
+        })
+        .default({ multitenancy: true, timeoutSeconds: d.DEFAULT_RELEASE_TIMEOUT_SECONDS }),
+    instance: z
+        .strictObject({
+            /** Default: `aws` on EKS, `kubernetes` otherwise. */
+            clusterType: z.enum(d.CLUSTER_TYPES).optional(),
+            multitenant: z.boolean().default(true),
+            distribution: z
+                .strictObject({
+                    version: nonEmpty.default(d.DEFAULT_DISTRIBUTION.version),
+                    registry: nonEmpty.default(d.DEFAULT_DISTRIBUTION.registry),
+                    /** `""` = use the manifests embedded in the operator (air-gapped clusters). */
+                    artifact: z
+                        .string()
+                        .refine((v) => v === "" || /^oci:\/\/.+/.test(v), {
+                            error: 'must be an oci:// URL, or "" to use the manifests embedded in the operator',
+                        })
+                        .default(d.DEFAULT_DISTRIBUTION.artifact),
+                })
+                .default({ ...d.DEFAULT_DISTRIBUTION }),
+            components: z.array(z.enum(d.FLUX_COMPONENTS)).min(2).default([...d.DEFAULT_COMPONENTS]),
+            healthcheck: z.boolean().default(true),
+            healthcheckTimeout: fluxDuration.default(d.DEFAULT_HEALTHCHECK_TIMEOUT),
+            timeoutSeconds: z.int().min(30).default(d.DEFAULT_RELEASE_TIMEOUT_SECONDS),
+        })
+        .default({
+            multitenant: true,
+            distribution: { ...d.DEFAULT_DISTRIBUTION },
+            components: [...d.DEFAULT_COMPONENTS],
+            healthcheck: true,
+            healthcheckTimeout: d.DEFAULT_HEALTHCHECK_TIMEOUT,
+            timeoutSeconds: d.DEFAULT_RELEASE_TIMEOUT_SECONDS,
+        }),
+    probePolicy: z
+        .strictObject({
+            enabled: z.boolean().default(true),
+            cidrs: z.array(z.union([z.cidrv4(), z.cidrv6()], { error: "must be an IPv4 or IPv6 CIDR" })).min(1)
+                .default([...d.DEFAULT_PROBE_POLICY.cidrs]),
+            ports: z.array(z.int().min(1).max(65535)).min(1).default([...d.DEFAULT_PROBE_POLICY.ports]),
+        })
+        .default({ enabled: true, cidrs: [...d.DEFAULT_PROBE_POLICY.cidrs], ports: [...d.DEFAULT_PROBE_POLICY.ports] }),
+});
+
+export const tenantSchema = z.strictObject({
+    name: kubernetesLabelName,
+    /** Default: the tenant's name. */
+    namespace: kubernetesLabelName.optional(),
+    /** Default: the tenant's name. */
+    serviceAccount: kubernetesObjectName.optional(),
+    clusterRole: kubernetesObjectName.default(d.DEFAULT_TENANT_CLUSTER_ROLE),
+    /** When set, a long-lived service-account token Secret of this name is made (the demo's `dev` Secret). */
+    tokenSecretName: kubernetesObjectName.optional(),
+});
+
+const secretRef = kubernetesObjectName.optional();
+
+const gitSourceSchema = z.strictObject({
+    kind: z.literal("GitRepository"),
+    /** Default: the sync's name. */
+    name: kubernetesObjectName.optional(),
+    url: urlWithScheme(["https", "http", "ssh"]),
+    ref: z
+        .union(
+            [
+                z.strictObject({ branch: nonEmpty }),
+                z.strictObject({ tag: nonEmpty }),
+                z.strictObject({ semver: nonEmpty }),
+                z.strictObject({ commit: z.string().regex(/^[0-9a-f]{7,64}$/, { error: "must be a hex commit SHA" }) }),
+            ],
+            { error: "must be exactly one of {branch}, {tag}, {semver}, {commit}" },
+        )
+        .default({ branch: "main" }),
+    interval: fluxDuration.default(d.DEFAULT_SOURCE_INTERVAL),
+    secretRef,
+});
+
+const ociSourceSchema = z.strictObject({
+    kind: z.literal("OCIRepository"),
+    name: kubernetesObjectName.optional(),
+    url: urlWithScheme(["oci"]),
+    ref: z
+        .union(
+            [
+                z.strictObject({ tag: nonEmpty }),
+                z.strictObject({ semver: nonEmpty }),
+                z.strictObject({ digest: z.string().regex(/^sha256:[0-9a-f]{64}$/, { error: "must be sha256:<64 hex>" }) }),
+            ],
+            { error: "must be exactly one of {tag}, {semver}, {digest}" },
+        )
+        .default({ tag: "latest" }),
+    interval: fluxDuration.default(d.DEFAULT_SOURCE_INTERVAL),
+    secretRef,
+    /** Cloud identity for pulling the artifact (`aws` uses the controller's IRSA / Pod Identity role). */
+    provider: z.enum(["generic", "aws", "azure", "gcp"]).optional(),
+});
+
+export const syncSchema = z.strictObject({
+    /** The Kustomization's name (and the source's, unless source.name is set). */
+    name: kubernetesObjectName,
+    tenant: kubernetesLabelName,
+    source: z.discriminatedUnion("kind", [gitSourceSchema, ociSourceSchema], {
+        error: "source.kind must be GitRepository or OCIRepository",
+    }),
+    path: nonEmpty,
+    prune: z.boolean().default(true),
+    interval: fluxDuration.default(d.DEFAULT_SYNC_INTERVAL),
+    timeout: fluxDuration.optional(),
+    wait: z.boolean().optional(),
+});
+
+/** The top-level config keys, each read from `<project>:<key>`. */
+export const stackConfigShape = {
+    cluster: clusterSchema,
+    flux: fluxSchema.default(fluxSchema.parse({})),
+    tenants: z.array(tenantSchema).default([]),
+    syncs: z.array(syncSchema).default([]),
+} as const;
+
+export type ClusterConfig = z.output<typeof clusterSchema>;
+export type ExistingClusterConfig = z.output<typeof existingClusterSchema>;
+export type KindClusterConfig = z.output<typeof kindClusterSchema>;
+export type EksClusterConfig = z.output<typeof eksClusterSchema>;
+export type FluxConfig = z.output<typeof fluxSchema>;
+export type TenantConfig = z.output<typeof tenantSchema>;
+export type SyncConfig = z.output<typeof syncSchema>;
+export type SourceConfig = SyncConfig["source"];

@@ -1,0 +1,109 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/** One registered resource, as the tests see it. */
+export interface Recorded {
+    type: string;
+    name: string;
+    custom: boolean;
+    /** Inputs, with every Output resolved. */
+    inputs: Record<string, any>;
+    /** The provider option (its resource name), when one was given. */
+    provider?: string;
+    parent?: string;
+    deletedWith?: string;
+    /** Names of the resources it waits for: explicit dependsOn plus the owners of Outputs in its inputs. */
+    dependsOn: Set<string>;
+    explicitDependsOn: Set<string>;
+}
+
+/** Outputs that mocked remote components and data sources return. */
+const REMOTE_STATE: Record<string, (name: string, inputs: any) => Record<string, unknown>> = {
+    "eks:index:Cluster": (name, inputs) => ({
+        eksCluster: { name: inputs.name ?? name, arn: `arn:aws:eks:eu-north-1:123456789012:cluster/${inputs.name}` },
+        kubeconfigJson: JSON.stringify({ apiVersion: "v1", kind: "Config", clusters: [{ name: inputs.name }] }),
+        oidcProviderArn: "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-north-1.amazonaws.com/id/ABC",
+        oidcIssuer: "oidc.eks.eu-north-1.amazonaws.com/id/ABC",
+    }),
+    "pulumi-nodejs:dynamic/fluxstack:KindCluster": (_name, inputs) => ({ kubeconfig: `kind kubeconfig for ${inputs.name}` }),
+};
+
+const CALLS: Record<string, (inputs: any) => Record<string, unknown>> = {
+    "aws:index/getAvailabilityZones:getAvailabilityZones": () => ({
+        names: ["eu-north-1a", "eu-north-1b", "eu-north-1c"],
+        zoneIds: ["eun1-az1", "eun1-az2", "eun1-az3"],
+    }),
+};
+
+/**
+ * Installs Pulumi mocks that echo inputs (plus a few outputs of remote components) and throw on any call
+ * they do not know. Must run before the program's modules are imported.
+ */
+export function installMocks(): void {
+    pulumi.runtime.setMocks({
+        newResource(args) {
+            const extra = REMOTE_STATE[args.type]?.(args.name, args.inputs) ?? {};
+            return { id: `${args.name}-id`, state: { ...args.inputs, ...extra } };
+        },
+        call(args) {
+            const mock = CALLS[args.token];
+            if (!mock) throw new Error(`unmocked call ${args.token}`);
+            return mock(args.inputs);
+        },
+    }, "fluxstack", "test", false);
+}
+
+/** Resolves an Output (or plain value) to its value under mocks. */
+export function promiseOf<T>(value: pulumi.Input<T>): Promise<T> {
+    return new Promise((resolve) => pulumi.output(value).apply((v) => { resolve(v as T); return v; }));
+}
+
+async function outputOwners(value: unknown, seen = new Set<unknown>()): Promise<pulumi.Resource[]> {
+    if (value === null || typeof value !== "object" || seen.has(value)) return [];
+    seen.add(value);
+    if (pulumi.Output.isInstance(value)) {
+        const internal = value as unknown as { allResources?: () => Promise<Set<pulumi.Resource>>; resources: () => Set<pulumi.Resource> };
+        const owners = internal.allResources ? await internal.allResources() : internal.resources();
+        return [...owners];
+    }
+    if (value instanceof pulumi.Resource) return [];
+    const nested = await Promise.all(Object.values(value as object).map((v) => outputOwners(v, seen)));
+    return nested.flat();
+}
+
+const nameOf = (r: pulumi.Resource | undefined): Promise<string | undefined> =>
+    r ? promiseOf(r.urn).then((urn) => urn.split("::").pop()) : Promise.resolve(undefined);
+
+/**
+ * Runs `program` inside a stack under mocks and returns every resource it registered, keyed by name, with
+ * its options and dependency edges (captured by a stack transformation, which sees each resource's options).
+ */
+export async function record(program: () => unknown): Promise<Map<string, Recorded>> {
+    const pending: Promise<Recorded>[] = [];
+    await pulumi.runtime.runInPulumiStack(async () => {
+        pulumi.runtime.registerStackTransformation((args) => {
+            pending.push((async () => {
+                const explicit = await promiseOf(args.opts.dependsOn ?? []);
+                const explicitList = (Array.isArray(explicit) ? explicit : [explicit]) as pulumi.Resource[];
+                const implicit = await outputOwners(args.props);
+                const opts = args.opts as pulumi.CustomResourceOptions;
+                const explicitNames = new Set((await Promise.all(explicitList.map(nameOf))).filter((n): n is string => !!n));
+                const implicitNames = (await Promise.all(implicit.map(nameOf))).filter((n): n is string => !!n);
+                return {
+                    type: args.type,
+                    name: args.name,
+                    custom: args.resource instanceof pulumi.CustomResource,
+                    inputs: (await promiseOf(args.props as Record<string, any>)) ?? {},
+                    provider: await nameOf(opts.provider),
+                    parent: await nameOf(args.opts.parent),
+                    deletedWith: await nameOf(opts.deletedWith),
+                    dependsOn: new Set([...explicitNames, ...implicitNames]),
+                    explicitDependsOn: explicitNames,
+                };
+            })());
+            return undefined;
+        });
+        return program();
+    });
+    const all = await Promise.all(pending);
+    return new Map(all.map((r) => [r.name, r]));
+}
