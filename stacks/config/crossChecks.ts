@@ -5,15 +5,26 @@ import type { Sync, Tenant } from "./stackConfig";
  * Checks that span entries: unique tenants and namespaces, syncs that name a known tenant, unique sync and
  * source names within a tenant. Pure; returns every problem found.
  */
-export function crossCheck(project: string, fluxNamespace: string | undefined, tenants: readonly Tenant[] | undefined,
-    syncs: readonly Sync[] | undefined): ConfigProblem[] {
+/** A list entry that passed its own checks, with its place in the config list. */
+export interface Indexed<T> {
+    index: number;
+    value: T;
+}
+
+/**
+ * `declaredTenants` and `syncTenants` come from the raw lists, so that a sync is checked against every tenant
+ * the config names, even where that tenant or the sync itself has problems of its own.
+ */
+export function crossCheck(project: string, fluxNamespace: string | undefined, tenants: readonly Indexed<Tenant>[] | undefined,
+    syncs: readonly Indexed<Sync>[] | undefined, declaredTenants: readonly string[] | undefined,
+    syncTenants: readonly Indexed<string>[]): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
     const tenantKey = (i: number, field: string) => `${project}:tenants[${i}].${field}`;
     const syncKey = (i: number, field: string) => `${project}:syncs[${i}].${field}`;
 
     const tenantByName = new Map<string, number>();
     const tenantByNamespace = new Map<string, number>();
-    (tenants ?? []).forEach((t, i) => {
+    (tenants ?? []).forEach(({ index: i, value: t }) => {
         const sameName = tenantByName.get(t.name);
         if (sameName !== undefined) {
             problems.push({ key: tenantKey(i, "name"), message: `duplicate tenant "${t.name}" (also tenants[${sameName}])` });
@@ -37,14 +48,18 @@ export function crossCheck(project: string, fluxNamespace: string | undefined, t
         }
     });
 
-    if (tenants === undefined) return problems; // the tenants key is broken: its problems are reported already
-    const known = [...tenantByName.keys()].join(", ") || "none";
+    if (declaredTenants !== undefined) {
+        const known = [...new Set(declaredTenants)].join(", ") || "none";
+        for (const { index, value: tenant } of syncTenants) {
+            if (!declaredTenants.includes(tenant)) {
+                problems.push({ key: syncKey(index, "tenant"), message: `unknown tenant "${tenant}" (tenants: ${known})` });
+            }
+        }
+    }
+
     const syncNames = new Map<string, number>();
     const sourceNames = new Map<string, number>();
-    (syncs ?? []).forEach((s, i) => {
-        if (!tenantByName.has(s.tenant)) {
-            problems.push({ key: syncKey(i, "tenant"), message: `unknown tenant "${s.tenant}" (tenants: ${known})` });
-        }
+    (syncs ?? []).forEach(({ index: i, value: s }) => {
         const syncId = `${s.tenant}/${s.name}`;
         const sameSync = syncNames.get(syncId);
         if (sameSync !== undefined) {

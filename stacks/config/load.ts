@@ -2,9 +2,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { z } from "zod";
-import { crossCheck } from "./crossChecks";
+import { crossCheck, type Indexed } from "./crossChecks";
 import { ConfigError, type ConfigProblem, problemsFromIssues } from "./errors";
-import { stackConfigShape } from "./schema";
+import { stackConfigShape, syncSchema, tenantSchema } from "./schema";
 import type { StackConfig, Sync, Tenant } from "./stackConfig";
 
 const KEYS = Object.keys(stackConfigShape) as (keyof typeof stackConfigShape)[];
@@ -26,6 +26,7 @@ export function loadStackConfig(raw: Readonly<Record<string, string>>, project: 
     }
 
     const parsed: Partial<{ [K in keyof typeof stackConfigShape]: z.output<(typeof stackConfigShape)[K]> }> = {};
+    const entries: { tenants?: Indexed<z.output<typeof tenantSchema>>[]; syncs?: Indexed<z.output<typeof syncSchema>>[] } = {};
     for (const name of KEYS) {
         const key = `${prefix}${name}`;
         const text = raw[key];
@@ -38,6 +39,18 @@ export function loadStackConfig(raw: Readonly<Record<string, string>>, project: 
                 continue;
             }
         }
+        if ((name === "tenants" || name === "syncs") && Array.isArray(value)) {
+            // Entry by entry, so that the good entries still get the cross-entry checks below.
+            const schema = name === "tenants" ? tenantSchema : syncSchema;
+            const good: Indexed<any>[] = [];
+            value.forEach((entry, index) => {
+                const result = schema.safeParse(entry, { reportInput: true });
+                if (result.success) good.push({ index, value: result.data });
+                else problems.push(...problemsFromIssues(`${key}[${index}]`, result.error.issues));
+            });
+            entries[name] = good;
+            continue;
+        }
         const result = stackConfigShape[name].safeParse(value, { reportInput: true });
         if (result.success) {
             (parsed as Record<string, unknown>)[name] = result.data;
@@ -45,12 +58,35 @@ export function loadStackConfig(raw: Readonly<Record<string, string>>, project: 
             problems.push(...problemsFromIssues(key, result.error.issues));
         }
     }
+    entries.tenants ??= parsed.tenants?.map((value, index) => ({ index, value }));
+    entries.syncs ??= parsed.syncs?.map((value, index) => ({ index, value }));
 
-    const tenants = parsed.tenants?.map(
-        (t): Tenant => ({ ...t, namespace: t.namespace ?? t.name, serviceAccount: t.serviceAccount ?? t.name }),
-    );
-    const syncs = parsed.syncs?.map((s): Sync => ({ ...s, source: { ...s.source, name: s.source.name ?? s.name } }));
-    problems.push(...crossCheck(project, parsed.flux?.namespace, tenants, syncs));
+    const tenants = entries.tenants?.map(({ index, value: t }): Indexed<Tenant> => ({
+        index,
+        value: { ...t, namespace: t.namespace ?? t.name, serviceAccount: t.serviceAccount ?? t.name },
+    }));
+    const syncs = entries.syncs?.map(({ index, value: s }): Indexed<Sync> => ({
+        index,
+        value: { ...s, source: { ...s.source, name: s.source.name ?? s.name } },
+    }));
+    const rawList = (name: string): unknown[] | undefined => {
+        try {
+            const value = JSON.parse(raw[`${prefix}${name}`] ?? "[]");
+            return Array.isArray(value) ? value : undefined;
+        } catch {
+            return undefined;
+        }
+    };
+    const nameIn = (entry: unknown, field: string): string | undefined => {
+        const value = (entry as Record<string, unknown> | null)?.[field];
+        return typeof value === "string" ? value : undefined;
+    };
+    const declaredTenants = rawList("tenants")?.map((t) => nameIn(t, "name")).filter((n): n is string => n !== undefined);
+    const syncTenants = (rawList("syncs") ?? []).flatMap((s, index) => {
+        const tenant = nameIn(s, "tenant");
+        return tenant === undefined ? [] : [{ index, value: tenant }];
+    });
+    problems.push(...crossCheck(project, parsed.flux?.namespace, tenants, syncs, declaredTenants, syncTenants));
 
     const charts = parsed.flux?.charts;
     if (charts?.source === "local") {
@@ -73,8 +109,8 @@ export function loadStackConfig(raw: Readonly<Record<string, string>>, project: 
         project,
         cluster,
         flux: { ...parsed.flux, instance: { ...parsed.flux.instance, clusterType } },
-        tenants,
-        syncs,
+        tenants: tenants.map((t) => t.value),
+        syncs: syncs.map((s) => s.value),
     });
 }
 

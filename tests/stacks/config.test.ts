@@ -1,0 +1,202 @@
+import * as assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { ConfigError, DEFAULT_DISTRIBUTION, loadStackConfig } from "../../stacks/config";
+import { PROJECT, PROJECT_DIR, toConfigMap } from "../helpers/stackFiles";
+
+const ENV = { env: { KUBECONFIG: "/tmp/kubeconfig" }, projectDir: PROJECT_DIR };
+
+/** A valid base config (scenario 1 on an existing cluster) that each bad case breaks in one place. */
+function base(): Record<string, any> {
+    return {
+        cluster: { source: "existing" },
+        tenants: [{ name: "fluxdemo-dev" }],
+        syncs: [{
+            name: "flux-dev",
+            tenant: "fluxdemo-dev",
+            source: { kind: "GitRepository", url: "https://github.com/wolcn/flux-dev" },
+            path: "./dev",
+        }],
+    };
+}
+
+function load(config: Record<string, unknown>) {
+    const raw = toConfigMap(Object.fromEntries(Object.entries(config).map(([k, v]) => [`${PROJECT}:${k}`, v])));
+    return loadStackConfig(raw, PROJECT, ENV);
+}
+
+function problemsOf(config: Record<string, unknown>): string[] {
+    try {
+        load(config);
+    } catch (e) {
+        assert.ok(e instanceof ConfigError, `expected a ConfigError, got ${e}`);
+        return e.problems.map((p) => `${p.key}: ${p.message}`);
+    }
+    assert.fail("expected the config to be rejected");
+}
+
+type Case = [title: string, mutate: (c: Record<string, any>) => void, expected: string[]];
+
+const BAD: Case[] = [
+    ["unknown top-level key", (c) => { c.tenant = []; }, [
+        "fluxstack:tenant: unknown key (known keys: cluster, flux, tenants, syncs)",
+    ]],
+    ["missing cluster", (c) => { delete c.cluster; }, ["fluxstack:cluster: is required"]],
+    ["unknown cluster source", (c) => { c.cluster = { source: "minikube" }; }, [
+        "fluxstack:cluster.source: source must be one of existing, kind, eks",
+    ]],
+    ["unknown nested key", (c) => { c.tenants[0].nmae = "x"; }, ["fluxstack:tenants[0].nmae: unknown key"]],
+    ["wrong type", (c) => { c.syncs[0].prune = "yes"; }, [
+        'fluxstack:syncs[0].prune: must be a boolean (true or false), got string "yes"',
+    ]],
+    ["tenants not a list", (c) => { c.tenants = { name: "fluxdemo-dev" }; }, [
+        "fluxstack:tenants: must be an array, got an object",
+    ]],
+    ["plain string where an object belongs", (c) => { c.flux = "oci"; }, [
+        'fluxstack:flux: must be a YAML object or list, got the plain string "oci"',
+    ]],
+    ["bad git URL scheme", (c) => { c.syncs[0].source.url = "ftp://example.com/repo"; }, [
+        "fluxstack:syncs[0].source.url: must be a URL starting with https://, http://, ssh://",
+    ]],
+    ["bad OCI URL scheme", (c) => { c.syncs[0].source = { kind: "OCIRepository", url: "https://ghcr.io/x" }; }, [
+        "fluxstack:syncs[0].source.url: must be a URL starting with oci://",
+    ]],
+    ["unknown source kind", (c) => { c.syncs[0].source.kind = "Bucket"; }, [
+        "fluxstack:syncs[0].source.kind: source.kind must be GitRepository or OCIRepository",
+    ]],
+    ["two refs at once", (c) => { c.syncs[0].source.ref = { branch: "main", tag: "v1" }; }, [
+        "fluxstack:syncs[0].source.ref: must be exactly one of {branch}, {tag}, {semver}, {commit}",
+    ]],
+    ["empty path", (c) => { c.syncs[0].path = ""; }, ["fluxstack:syncs[0].path: must not be empty"]],
+    ["interval not a duration", (c) => { c.syncs[0].interval = "5 minutes"; }, [
+        "fluxstack:syncs[0].interval: must be a duration such as 1m0s, 30m or 1h (digits followed by ms, s, m or h)",
+    ]],
+    ["source interval not a duration", (c) => { c.syncs[0].source.interval = "1d"; }, [
+        "fluxstack:syncs[0].source.interval: must be a duration such as 1m0s, 30m or 1h (digits followed by ms, s, m or h)",
+    ]],
+    ["invalid Kubernetes name", (c) => { c.tenants[0].name = "Fluxdemo_Dev"; c.syncs = []; }, [
+        "fluxstack:tenants[0].name: must be a Kubernetes DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit",
+    ]],
+    ["name too long", (c) => { c.tenants[0].namespace = "a".repeat(64); }, [
+        "fluxstack:tenants[0].namespace: must be at most 63 characters (a Kubernetes DNS-1123 label)",
+    ]],
+    ["duplicate tenant", (c) => { c.tenants.push({ name: "fluxdemo-dev", namespace: "other" }); }, [
+        'fluxstack:tenants[1].name: duplicate tenant "fluxdemo-dev" (also tenants[0])',
+    ]],
+    ["duplicate namespace", (c) => { c.tenants.push({ name: "second", namespace: "fluxdemo-dev" }); }, [
+        'fluxstack:tenants[1].namespace: namespace "fluxdemo-dev" is already used by tenants[0]',
+    ]],
+    ["tenant in the Flux namespace", (c) => { c.tenants[0].namespace = "flux-system"; }, [
+        'fluxstack:tenants[0].namespace: "flux-system" is the Flux namespace (fluxstack:flux.namespace); a tenant needs its own',
+    ]],
+    ["sync names an unknown tenant", (c) => { c.syncs[0].tenant = "fluxdemo-qa"; }, [
+        'fluxstack:syncs[0].tenant: unknown tenant "fluxdemo-qa" (tenants: fluxdemo-dev)',
+    ]],
+    ["duplicate sync in a tenant", (c) => { c.syncs.push({ ...c.syncs[0], source: { ...c.syncs[0].source, name: "other" } }); }, [
+        'fluxstack:syncs[1].name: duplicate sync "flux-dev" for tenant "fluxdemo-dev" (also syncs[0])',
+    ]],
+    ["duplicate source in a tenant", (c) => { c.syncs.push({ ...c.syncs[0], name: "second" }); c.syncs[1].source = { ...c.syncs[0].source, name: "flux-dev" }; }, [
+        'fluxstack:syncs[1].source.name: GitRepository "flux-dev" is already defined for tenant "fluxdemo-dev" by syncs[0]',
+    ]],
+    ["artifact neither oci nor empty", (c) => { c.flux = { instance: { distribution: { artifact: "https://x" } } }; }, [
+        'fluxstack:flux.instance.distribution.artifact: must be an oci:// URL, or "" to use the manifests embedded in the operator',
+    ]],
+    ["unknown cluster type", (c) => { c.flux = { instance: { clusterType: "kind" } }; }, [
+        'fluxstack:flux.instance.clusterType: Invalid option: expected one of "kubernetes"|"openshift"|"aws"|"azure"|"gcp"',
+    ]],
+    ["bad probe CIDR", (c) => { c.flux = { probePolicy: { cidrs: ["169.254.0.0/99"] } }; }, [
+        "fluxstack:flux.probePolicy.cidrs[0]: must be an IPv4 or IPv6 CIDR",
+    ]],
+    ["missing local chart directory", (c) => { c.flux = { charts: { source: "local", directory: "no/such/dir" } }; }, [
+        `fluxstack:flux.charts.directory: no chart at ${PROJECT_DIR}/no/such/dir/flux-operator/Chart.yaml`,
+        `fluxstack:flux.charts.directory: no chart at ${PROJECT_DIR}/no/such/dir/flux-instance/Chart.yaml`,
+    ]],
+    ["kind with zero control planes", (c) => { c.cluster = { source: "kind", controlPlanes: 0 }; }, [
+        "fluxstack:cluster.controlPlanes: Too small: expected number to be >=1",
+    ]],
+    ["eks without region and version", (c) => { c.cluster = { source: "eks", name: "lab" }; }, [
+        "fluxstack:cluster.region: is required",
+        "fluxstack:cluster.kubernetesVersion: is required",
+    ]],
+    ["eks node group sizes out of order", (c) => {
+        c.cluster = { source: "eks", name: "lab", region: "eu-north-1", kubernetesVersion: "1.34", nodeGroup: { minSize: 3, desiredSize: 2 } };
+    }, ["fluxstack:cluster.nodeGroup: sizes must satisfy minSize <= desiredSize <= maxSize"]],
+    ["eks IRSA without policies", (c) => {
+        c.cluster = { source: "eks", name: "lab", region: "eu-north-1", kubernetesVersion: "1.34", fluxIdentity: { mode: "irsa", policyArns: [] } };
+    }, ["fluxstack:cluster.fluxIdentity.policyArns: must name at least one IAM policy ARN"]],
+    ["eks admin that is not a role ARN", (c) => {
+        c.cluster = { source: "eks", name: "lab", region: "eu-north-1", kubernetesVersion: "1.34", adminRoleArns: ["admin"] };
+    }, ["fluxstack:cluster.adminRoleArns[0]: must be an IAM role ARN"]],
+];
+
+describe("loadStackConfig rejects bad input with one message per problem", () => {
+    for (const [title, mutate, expected] of BAD) {
+        it(title, () => {
+            const config = base();
+            mutate(config);
+            assert.deepEqual(problemsOf(config), expected);
+        });
+    }
+
+    it("reports every problem of a config at once, in one message", () => {
+        const config = base();
+        config.bogus = 1;
+        config.syncs[0].path = "";
+        config.syncs[0].tenant = "nobody";
+        assert.throws(() => load(config), {
+            name: "ConfigError",
+            message: [
+                "Invalid stack config (3 problems):",
+                "  - fluxstack:bogus: unknown key (known keys: cluster, flux, tenants, syncs)",
+                "  - fluxstack:syncs[0].path: must not be empty",
+                '  - fluxstack:syncs[0].tenant: unknown tenant "nobody" (tenants: fluxdemo-dev)',
+            ].join("\n"),
+        });
+    });
+});
+
+describe("loadStackConfig fills in defaults", () => {
+    it("resolves tenant, sync and Flux defaults", () => {
+        const config = load(base());
+        assert.deepEqual(config.tenants, [{
+            name: "fluxdemo-dev", namespace: "fluxdemo-dev", serviceAccount: "fluxdemo-dev", clusterRole: "edit",
+        }]);
+        assert.deepEqual(config.syncs[0], {
+            name: "flux-dev",
+            tenant: "fluxdemo-dev",
+            source: {
+                kind: "GitRepository", name: "flux-dev", url: "https://github.com/wolcn/flux-dev",
+                ref: { branch: "main" }, interval: "1m0s",
+            },
+            path: "./dev",
+            prune: true,
+            interval: "30m0s",
+        });
+        assert.equal(config.flux.namespace, "flux-system");
+        assert.deepEqual(config.flux.instance.distribution, DEFAULT_DISTRIBUTION);
+        assert.equal(config.flux.instance.clusterType, "kubernetes");
+        assert.equal(config.flux.operator.multitenancy, true);
+        assert.deepEqual(config.flux.charts, { source: "oci", repository: "oci://ghcr.io/controlplaneio-fluxcd/charts", version: "0.49.0" });
+    });
+
+    it("takes the kubeconfig from $KUBECONFIG when the stack names none", () => {
+        assert.deepEqual(load(base()).cluster, { source: "existing", kubeconfig: "/tmp/kubeconfig" });
+    });
+
+    it("maps EKS to cluster type aws unless overridden", () => {
+        const eks = { source: "eks", name: "lab", region: "eu-north-1", kubernetesVersion: "1.34" };
+        assert.equal(load({ ...base(), cluster: eks }).flux.instance.clusterType, "aws");
+        assert.equal(load({ ...base(), cluster: eks, flux: { instance: { clusterType: "kubernetes" } } }).flux.instance.clusterType, "kubernetes");
+        assert.equal(load({ ...base(), cluster: { source: "kind" } }).flux.instance.clusterType, "kubernetes");
+    });
+
+    it("accepts an empty artifact (manifests embedded in the operator)", () => {
+        const config = load({ ...base(), flux: { instance: { distribution: { artifact: "" } } } });
+        assert.deepEqual(config.flux.instance.distribution, { ...DEFAULT_DISTRIBUTION, artifact: "" });
+    });
+
+    it("leaves other namespaces' keys alone and freezes the result", () => {
+        const raw = { ...toConfigMap({ "fluxstack:cluster": { source: "existing" } }), "kubernetes:context": "x" };
+        const config = loadStackConfig(raw, PROJECT, ENV);
+        assert.ok(Object.isFrozen(config) && Object.isFrozen(config.flux.instance));
+    });
+});

@@ -1,0 +1,233 @@
+import * as assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { installMocks, promiseOf } from "../helpers/mocks";
+
+installMocks();
+
+import { buildUnderMocks, get, stackConfig } from "../helpers/platform";
+
+const CLUSTER_RESOURCE: Record<string, string | undefined> = { dev: undefined, kind: "cluster-kind", eks: "cluster-eks" };
+
+/** The in-cluster resources a stack must register: Flux tier, then per tenant, then per sync. */
+function expectedInCluster(tenants: string[], syncs: [tenant: string, name: string, kind: string][]): [string, string][] {
+    return [
+        ["flux-namespace", "kubernetes:core/v1:Namespace"],
+        ["flux-probe-policy", "kubernetes:networking.k8s.io/v1:NetworkPolicy"],
+        ["flux-operator", "kubernetes:helm.sh/v3:Release"],
+        ["flux-instance", "kubernetes:helm.sh/v3:Release"],
+        ...tenants.flatMap((t): [string, string][] => [
+            [`tenant-${t}-namespace`, "kubernetes:core/v1:Namespace"],
+            [`tenant-${t}-service-account`, "kubernetes:core/v1:ServiceAccount"],
+            [`tenant-${t}-role-binding`, "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding"],
+        ]),
+        ...syncs.flatMap(([t, s, kind]): [string, string][] => [
+            [`sync-${t}/${s}-source`, `kubernetes:source.toolkit.fluxcd.io/v1:${kind}`],
+            [`sync-${t}/${s}-kustomization`, "kubernetes:kustomize.toolkit.fluxcd.io/v1:Kustomization"],
+        ]),
+    ];
+}
+
+const STACKS = {
+    dev: expectedInCluster(["fluxdemo-dev"], [["fluxdemo-dev", "flux-dev", "GitRepository"]]),
+    kind: expectedInCluster(["fluxdemo-dev", "fluxdemo-stage", "fluxdemo-prod"], [
+        ["fluxdemo-dev", "flux-dev", "GitRepository"],
+        ["fluxdemo-stage", "flux-stage-prod", "GitRepository"],
+        ["fluxdemo-prod", "flux-stage-prod", "GitRepository"],
+    ]),
+    eks: expectedInCluster(["fluxdemo-stage", "fluxdemo-prod"], [
+        ["fluxdemo-stage", "flux-stage-prod", "GitRepository"],
+        ["fluxdemo-prod", "flux-stage-prod", "GitRepository"],
+    ]),
+};
+
+for (const [stack, expected] of Object.entries(STACKS)) {
+    describe(`stack ${stack}`, async () => {
+        const config = stackConfig(stack);
+        const { resources, outputs } = await buildUnderMocks(config);
+        const inCluster = [...resources.values()].filter((r) => r.custom && r.type.startsWith("kubernetes:"));
+
+        it("registers exactly the expected in-cluster resources", () => {
+            assert.deepEqual(inCluster.map((r) => [r.name, r.type]).sort(), [...expected].sort());
+        });
+
+        it("puts every Kubernetes resource on the cluster's one provider", () => {
+            for (const r of inCluster) assert.equal(r.provider, "cluster-provider", r.name);
+            const providers = [...resources.values()].filter((r) => r.type === "pulumi:providers:kubernetes");
+            assert.deepEqual(providers.map((p) => p.name), ["cluster-provider"]);
+        });
+
+        it("deletes in-cluster objects with the cluster only when the stack owns the cluster", () => {
+            for (const r of inCluster) assert.equal(r.deletedWith, CLUSTER_RESOURCE[stack], r.name);
+        });
+
+        it("orders the Flux tier: namespace, probe policy, operator, instance", () => {
+            assert.ok(get(resources, "flux-probe-policy").dependsOn.has("flux-namespace"));
+            assert.ok(get(resources, "flux-operator").explicitDependsOn.has("flux-probe-policy"));
+            assert.ok(get(resources, "flux-operator").dependsOn.has("flux-namespace"));
+            assert.ok(get(resources, "flux-instance").explicitDependsOn.has("flux-operator"));
+        });
+
+        it("creates each tenant after the instance, its binding after its account", () => {
+            for (const t of config.tenants) {
+                const p = `tenant-${t.name}`;
+                assert.ok(get(resources, `${p}-namespace`).explicitDependsOn.has("flux-instance"));
+                assert.ok(get(resources, `${p}-service-account`).dependsOn.has(`${p}-namespace`));
+                const binding = get(resources, `${p}-role-binding`);
+                assert.ok(binding.dependsOn.has(`${p}-namespace`) && binding.explicitDependsOn.has(`${p}-service-account`));
+            }
+        });
+
+        it("runs every Kustomization as its tenant's account, after that account's binding", () => {
+            for (const s of config.syncs) {
+                const tenant = config.tenants.find((t) => t.name === s.tenant)!;
+                const p = `sync-${s.tenant}/${s.name}`;
+                const k = get(resources, `${p}-kustomization`);
+                assert.equal(k.inputs.spec.serviceAccountName, tenant.serviceAccount);
+                assert.equal(k.inputs.metadata.namespace, tenant.namespace);
+                for (const dep of ["flux-instance", `${p}-source`, `tenant-${s.tenant}-service-account`, `tenant-${s.tenant}-role-binding`]) {
+                    assert.ok(k.explicitDependsOn.has(dep), `${p}-kustomization waits for ${dep}`);
+                }
+                assert.ok(k.dependsOn.has(`tenant-${s.tenant}-namespace`));
+                const source = get(resources, `${p}-source`);
+                assert.ok(source.explicitDependsOn.has("flux-instance") && source.dependsOn.has(`tenant-${s.tenant}-namespace`));
+            }
+        });
+
+        it("passes the instance the cluster type of its source and turns multi-tenancy on", () => {
+            const values = get(resources, "flux-instance").inputs.values;
+            assert.deepEqual(values.instance.cluster, { type: stack === "eks" ? "aws" : "kubernetes", multitenant: true });
+            assert.deepEqual(get(resources, "flux-operator").inputs.values, { multitenancy: { enabled: true } });
+        });
+
+        it("exports the Flux namespace and each tenant's namespace and syncs", async () => {
+            assert.equal(await promiseOf(outputs.fluxNamespace), "flux-system");
+            const tenants = Object.fromEntries(await Promise.all(Object.entries(outputs.tenants).map(
+                async ([name, t]) => [name, { namespace: await promiseOf(t.namespace), syncs: t.syncs }],
+            )));
+            assert.deepEqual(tenants, Object.fromEntries(config.tenants.map((t) => [t.name, {
+                namespace: t.namespace,
+                syncs: config.syncs.filter((s) => s.tenant === t.name).map((s) => s.name),
+            }])));
+        });
+    });
+}
+
+describe("stack dev: exact inputs", async () => {
+    const { resources } = await buildUnderMocks(stackConfig("dev"));
+
+    it("installs the operator from the pinned OCI chart into flux-system", () => {
+        assert.deepEqual(get(resources, "flux-operator").inputs, {
+            name: "flux-operator",
+            chart: "oci://ghcr.io/controlplaneio-fluxcd/charts/flux-operator",
+            version: "0.49.0",
+            namespace: "flux-system",
+            createNamespace: false,
+            values: { multitenancy: { enabled: true } },
+            timeout: 600,
+            compat: "true",
+        });
+    });
+
+    it("installs the instance named flux with the demo's settings", () => {
+        assert.deepEqual(get(resources, "flux-instance").inputs, {
+            name: "flux",
+            chart: "oci://ghcr.io/controlplaneio-fluxcd/charts/flux-instance",
+            version: "0.49.0",
+            namespace: "flux-system",
+            createNamespace: false,
+            values: {
+                instance: {
+                    distribution: {
+                        version: "2.x",
+                        registry: "ghcr.io/fluxcd",
+                        artifact: "oci://ghcr.io/controlplaneio-fluxcd/flux-operator-manifests:latest",
+                    },
+                    components: ["source-controller", "kustomize-controller", "helm-controller", "notification-controller"],
+                    cluster: { type: "kubernetes", multitenant: true },
+                    kustomize: { patches: [] },
+                },
+                healthcheck: { enabled: true, timeout: "5m" },
+            },
+            timeout: 600,
+            compat: "true",
+        });
+    });
+
+    it("makes the tenant's namespace, account and least-privilege binding", () => {
+        const labels = { "toolkit.fluxcd.io/tenant": "fluxdemo-dev" };
+        assert.deepEqual(get(resources, "tenant-fluxdemo-dev-namespace").inputs, {
+            apiVersion: "v1", kind: "Namespace", metadata: { name: "fluxdemo-dev", labels },
+        });
+        assert.deepEqual(get(resources, "tenant-fluxdemo-dev-service-account").inputs, {
+            apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "fluxdemo-dev", namespace: "fluxdemo-dev", labels },
+        });
+        assert.deepEqual(get(resources, "tenant-fluxdemo-dev-role-binding").inputs, {
+            apiVersion: "rbac.authorization.k8s.io/v1",
+            kind: "RoleBinding",
+            metadata: { name: "fluxdemo-dev-reconciler", namespace: "fluxdemo-dev", labels },
+            roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "edit" },
+            subjects: [
+                { apiGroup: "rbac.authorization.k8s.io", kind: "User", name: "gotk:fluxdemo-dev:reconciler" },
+                { kind: "ServiceAccount", name: "fluxdemo-dev", namespace: "fluxdemo-dev" },
+            ],
+        });
+        assert.equal(resources.has("tenant-fluxdemo-dev-token"), false, "no long-lived token unless asked");
+    });
+
+    it("syncs scenario 1 from its Git repository", () => {
+        assert.deepEqual(get(resources, "sync-fluxdemo-dev/flux-dev-source").inputs, {
+            apiVersion: "source.toolkit.fluxcd.io/v1",
+            kind: "GitRepository",
+            metadata: { name: "flux-dev", namespace: "fluxdemo-dev" },
+            spec: { interval: "1m0s", ref: { branch: "main" }, url: "https://github.com/wolcn/flux-dev" },
+        });
+        assert.deepEqual(get(resources, "sync-fluxdemo-dev/flux-dev-kustomization").inputs, {
+            apiVersion: "kustomize.toolkit.fluxcd.io/v1",
+            kind: "Kustomization",
+            metadata: { name: "flux-dev", namespace: "fluxdemo-dev" },
+            spec: {
+                interval: "30m0s", path: "./dev", prune: true, serviceAccountName: "fluxdemo-dev",
+                sourceRef: { kind: "GitRepository", name: "flux-dev" },
+            },
+        });
+    });
+
+    it("lets mesh probes reach flux-system before the operator starts", () => {
+        assert.deepEqual(get(resources, "flux-probe-policy").inputs.spec, {
+            podSelector: {},
+            policyTypes: ["Ingress"],
+            ingress: [{
+                from: [
+                    { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "flux-system" } } },
+                    { ipBlock: { cidr: "169.254.0.0/16" } },
+                    { ipBlock: { cidr: "fd16:9254:7127:1337:ffff::/80" } },
+                ],
+                ports: [15008, 9440, 9090, 8081].map((port) => ({ port, protocol: "TCP" })),
+            }],
+        });
+    });
+});
+
+describe("options that change the shape", async () => {
+    it("drops the probe policy when disabled, and the operator then waits for nothing", async () => {
+        const { resources } = await buildUnderMocks(stackConfig("dev", { "fluxstack:flux": JSON.stringify({ probePolicy: { enabled: false } }) }));
+        assert.equal(resources.has("flux-probe-policy"), false);
+        assert.deepEqual([...get(resources, "flux-operator").explicitDependsOn], []);
+    });
+
+    it("installs from local chart directories without a version", async () => {
+        const flux = { charts: { source: "local", directory: "../shared/reference/charts" } };
+        const { resources } = await buildUnderMocks(stackConfig("dev", { "fluxstack:flux": JSON.stringify(flux) }));
+        const operator = get(resources, "flux-operator").inputs;
+        assert.match(operator.chart, /\/shared\/reference\/charts\/flux-operator$/);
+        assert.equal(operator.version, undefined);
+    });
+
+    it("makes the token Secret only when a tenant asks for one", async () => {
+        const tenants = [{ name: "fluxdemo-dev", tokenSecretName: "dev" }];
+        const { resources } = await buildUnderMocks(stackConfig("dev", { "fluxstack:tenants": JSON.stringify(tenants) }));
+        const token = get(resources, "tenant-fluxdemo-dev-token");
+        assert.equal(token.inputs.type, "kubernetes.io/service-account-token");
+        assert.ok(token.explicitDependsOn.has("tenant-fluxdemo-dev-service-account"));
+    });
+});
