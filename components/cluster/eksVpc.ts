@@ -57,11 +57,11 @@ export class EksVpc extends pulumi.ComponentResource {
                 mapPublicIpOnLaunch: false,
                 tags: tags({ Name: `${name}-public-${i}`, "kubernetes.io/role/elb": "1", [clusterTag]: "shared" }),
             }, parent);
-            new aws.ec2.RouteTableAssociation(`${name}-public-${i}`, { subnetId: subnet.id, routeTableId: publicRoutes.id }, parent);
+            new aws.ec2.RouteTableAssociation(`${name}-public-${i}-routes`, { subnetId: subnet.id, routeTableId: publicRoutes.id }, parent);
             return subnet;
         });
 
-        const eip = new aws.ec2.Eip(`${name}-nat`, { domain: "vpc", tags: tags() }, parent);
+        const eip = new aws.ec2.Eip(`${name}-nat-ip`, { domain: "vpc", tags: tags() }, parent);
         const nat = new aws.ec2.NatGateway(`${name}-nat`, {
             subnetId: publicSubnets[0].id,
             allocationId: eip.id,
@@ -79,7 +79,7 @@ export class EksVpc extends pulumi.ComponentResource {
                 availabilityZone: zones.names[i],
                 tags: tags({ Name: `${name}-private-${i}`, "kubernetes.io/role/internal-elb": "1", [clusterTag]: "shared" }),
             }, parent);
-            new aws.ec2.RouteTableAssociation(`${name}-private-${i}`, { subnetId: subnet.id, routeTableId: privateRoutes.id }, parent);
+            new aws.ec2.RouteTableAssociation(`${name}-private-${i}-routes`, { subnetId: subnet.id, routeTableId: privateRoutes.id }, parent);
             return subnet;
         });
 

@@ -69,8 +69,10 @@ export const kindProvider: pulumi.dynamic.ResourceProvider = {
 
 /** One Kind cluster, as a Pulumi resource. */
 export class KindClusterResource extends pulumi.dynamic.Resource {
-    public readonly kubeconfig!: pulumi.Output<string>;
-    public readonly name!: pulumi.Output<string>;
+    // `declare`: a class field would overwrite the outputs the base constructor sets (useDefineForClassFields).
+
+    declare public readonly kubeconfig: pulumi.Output<string>;
+    declare public readonly name: pulumi.Output<string>;
 
     constructor(name: string, inputs: { [K in keyof KindClusterInputs]: pulumi.Input<KindClusterInputs[K]> },
         opts?: pulumi.CustomResourceOptions) {

@@ -43,7 +43,6 @@ export function tenantManifests(tenant: Tenant): {
             metadata: {
                 name: tenant.tokenSecretName,
                 namespace: tenant.namespace,
-                labels,
                 annotations: { "kubernetes.io/service-account.name": tenant.serviceAccount },
             },
             type: "kubernetes.io/service-account-token",

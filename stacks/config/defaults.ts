@@ -52,7 +52,8 @@ export const DEFAULT_SYNC_INTERVAL = "30m0s";
 /** Kind: the demo lab's layout (one control plane, two workers). */
 export const DEFAULT_KIND = {
     name: "fluxdemo",
-    nodeImage: "kindest/node:v1.34.0",
+    /** kind v0.31.0's default image, pinned by digest as kind's release notes ask. */
+    nodeImage: "kindest/node:v1.35.0@sha256:452d707d4862f52530247495d180205e029056831160e22870e37e3f6c1ac31f",
     controlPlanes: 1,
     workers: 2,
 } as const;

@@ -25,6 +25,7 @@ const REMOTE_STATE: Record<string, (name: string, inputs: any) => Record<string,
         oidcIssuer: "oidc.eks.eu-north-1.amazonaws.com/id/ABC",
     }),
     "pulumi-nodejs:dynamic/fluxstack:KindCluster": (_name, inputs) => ({ kubeconfig: `kind kubeconfig for ${inputs.name}` }),
+    "aws:iam/role:Role": (name) => ({ arn: `arn:aws:iam::123456789012:role/${name}`, name }),
 };
 
 const CALLS: Record<string, (inputs: any) => Record<string, unknown>> = {
@@ -41,6 +42,7 @@ const CALLS: Record<string, (inputs: any) => Record<string, unknown>> = {
 export function installMocks(): void {
     pulumi.runtime.setMocks({
         newResource(args) {
+            if (process.env.DEBUG_MOCKS) console.log("newResource", args.type, args.name);
             const extra = REMOTE_STATE[args.type]?.(args.name, args.inputs) ?? {};
             return { id: `${args.name}-id`, state: { ...args.inputs, ...extra } };
         },
@@ -111,5 +113,10 @@ export async function record(program: () => unknown): Promise<Map<string, Record
         return program();
     });
     const all = await Promise.all(pending);
-    return new Map(all.map((r) => [r.name, r]));
+    const byName = new Map<string, Recorded>();
+    for (const r of all) {
+        if (byName.has(r.name)) throw new Error(`two resources are named ${r.name}: name them apart`);
+        byName.set(r.name, r);
+    }
+    return byName;
 }
