@@ -35,6 +35,13 @@ const CALLS: Record<string, (inputs: any) => Record<string, unknown>> = {
     }),
 };
 
+const registrations: string[] = [];
+
+/** The names of the resources the mocks were asked to create, in order. */
+export function registered(): readonly string[] {
+    return registrations;
+}
+
 /**
  * Installs Pulumi mocks that echo inputs (plus a few outputs of remote components) and throw on any call
  * they do not know. Must run before the program's modules are imported.
@@ -42,6 +49,7 @@ const CALLS: Record<string, (inputs: any) => Record<string, unknown>> = {
 export function installMocks(): void {
     pulumi.runtime.setMocks({
         newResource(args) {
+            registrations.push(args.name);
             if (process.env.DEBUG_MOCKS) console.log("newResource", args.type, args.name);
             const extra = REMOTE_STATE[args.type]?.(args.name, args.inputs) ?? {};
             return { id: `${args.name}-id`, state: { ...args.inputs, ...extra } };
