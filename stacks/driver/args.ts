@@ -1,0 +1,83 @@
+import { DriverError, EXIT } from "./exitCodes";
+
+export const OPERATIONS = ["preview", "up", "refresh", "destroy", "outputs", "status"] as const;
+export type Operation = (typeof OPERATIONS)[number];
+
+/** What one driver invocation does. */
+export interface DriverOptions {
+    operation: Operation;
+    stack: string;
+    /** Config overrides, `project:key.path` -> value (pulumi config set --path semantics). */
+    config: Record<string, string>;
+    json: boolean;
+    expectNoChanges: boolean;
+    /** up/preview: refresh first. */
+    refresh: boolean;
+}
+
+export const USAGE = `usage: npm run stack -- <${OPERATIONS.join("|")}> --stack NAME [options]
+
+  --stack, -s NAME          the stack (dev, kind, eks, ...); env FLUXSTACK_STACK
+  --config, -c KEY=VALUE    config override, repeatable; KEY may be a path: fluxstack:flux.namespace=flux
+                            (env FLUXSTACK_CONFIG: the same pairs, one per line)
+  --json                    newline-delimited JSON engine events (status: JSON rows), then a JSON summary
+  --expect-no-changes       preview: exit ${EXIT.changes} if anything would change (a drift gate)
+  --refresh                 preview/up: refresh the state from the cluster first
+  --help, -h                this text
+
+State: a local file backend in .pulumi-state/ unless PULUMI_BACKEND_URL names another.
+Secrets: PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE for passphrase-encrypted stacks.
+Exit codes: 0 ok, 1 failed, 2 usage, 3 bad config, 4 missing prerequisite, 5 concurrent update,
+            6 changes found (--expect-no-changes), 7 not ready (status), 8 no such stack.`;
+
+function pair(text: string, from: string): [string, string] {
+    const at = text.indexOf("=");
+    if (at <= 0) throw new DriverError(EXIT.usage, `${from}: expected KEY=VALUE, got "${text}"`);
+    const key = text.slice(0, at).trim();
+    // A bare key belongs to this project, as with `pulumi config set`.
+    return [key.includes(":") ? key : `fluxstack:${key}`, text.slice(at + 1)];
+}
+
+/** Parses the command line (and FLUXSTACK_* env); throws a usage DriverError naming what is wrong. */
+export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}): DriverOptions | "help" {
+    const config: Record<string, string> = {};
+    for (const line of (env.FLUXSTACK_CONFIG ?? "").split("\n").map((l) => l.trim()).filter(Boolean)) {
+        const [k, v] = pair(line, "FLUXSTACK_CONFIG");
+        config[k] = v;
+    }
+    let operation: Operation | undefined;
+    let stack = env.FLUXSTACK_STACK;
+    const flags = { json: false, expectNoChanges: false, refresh: false };
+    for (let i = 0; i < argv.length; i++) {
+        const arg = argv[i];
+        const value = () => {
+            const v = argv[++i];
+            if (v === undefined || v.startsWith("--")) throw new DriverError(EXIT.usage, `${arg} needs a value`);
+            return v;
+        };
+        switch (arg) {
+            case "--help": case "-h": return "help";
+            case "--stack": case "-s": stack = value(); break;
+            case "--config": case "-c": { const [k, v] = pair(value(), arg); config[k] = v; break; }
+            case "--json": flags.json = true; break;
+            case "--expect-no-changes": flags.expectNoChanges = true; break;
+            case "--refresh": flags.refresh = true; break;
+            default:
+                if (arg.startsWith("-")) throw new DriverError(EXIT.usage, `unknown option ${arg}`);
+                if (operation) throw new DriverError(EXIT.usage, `one operation at a time: got ${operation} and ${arg}`);
+                if (!(OPERATIONS as readonly string[]).includes(arg)) {
+                    throw new DriverError(EXIT.usage, `unknown operation "${arg}": use one of ${OPERATIONS.join(", ")}`);
+                }
+                operation = arg as Operation;
+        }
+    }
+    if (!operation) throw new DriverError(EXIT.usage, `no operation: use one of ${OPERATIONS.join(", ")}`);
+    if (!stack) throw new DriverError(EXIT.usage, "no stack: pass --stack NAME (or set FLUXSTACK_STACK)");
+    if (flags.expectNoChanges && operation !== "preview") {
+        throw new DriverError(EXIT.usage, "--expect-no-changes goes with preview");
+    }
+    if (flags.refresh && operation !== "preview" && operation !== "up") {
+        throw new DriverError(EXIT.usage, "--refresh goes with preview or up");
+    }
+    return { operation, stack, config, ...flags };
+}
