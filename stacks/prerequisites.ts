@@ -81,15 +81,15 @@ export function checkPrerequisites(config: StackConfig, machine: Machine = local
     }
 }
 
-/** The machine this process runs on. */
-export function localMachine(): Machine {
+/** The machine this process runs on, with `env` as its environment (PATH included). */
+export function localMachine(env: NodeJS.ProcessEnv = process.env): Machine {
     return {
-        env: process.env,
+        env,
         homeDir: os.homedir(),
         which(binary) {
             const candidates = binary.includes(path.sep)
                 ? [binary]
-                : (process.env.PATH ?? "").split(path.delimiter).filter(Boolean).map((dir) => path.join(dir, binary));
+                : (env.PATH ?? "").split(path.delimiter).filter(Boolean).map((dir) => path.join(dir, binary));
             return candidates.find((file) => {
                 try {
                     fs.accessSync(file, fs.constants.X_OK);

@@ -15,8 +15,9 @@ const stdio: Io = {
     err: (t) => process.stderr.write(t),
 };
 
-/** Runs one invocation; returns the exit code (never 0 after an error). */
-export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env, io: Io = stdio): Promise<ExitCode> {
+/** Runs one invocation; returns the exit code (never 0 after an error). `projectDir`: where Pulumi.yaml is. */
+export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env, io: Io = stdio,
+    projectDir?: string): Promise<ExitCode> {
     let options: DriverOptions;
     try {
         const parsed = parseArgs(argv, env);
@@ -30,7 +31,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
         return EXIT.usage;
     }
     try {
-        return await execute(options, env, io);
+        return await execute(options, env, io, projectDir);
     } catch (e) {
         const { code, message } = classify(e);
         if (options.json) io.out(`${JSON.stringify({ error: { code, message } })}\n`);
@@ -39,9 +40,10 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     }
 }
 
-async function execute(options: DriverOptions, env: NodeJS.ProcessEnv, io: Io): Promise<ExitCode> {
+async function execute(options: DriverOptions, env: NodeJS.ProcessEnv, io: Io, projectDir?: string): Promise<ExitCode> {
     const run: RunOptions = {
         stack: options.stack,
+        projectDir,
         env,
         config: options.config,
         refresh: options.refresh,

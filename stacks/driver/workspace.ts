@@ -44,7 +44,7 @@ export interface OpenStackOptions {
 export async function openStack(options: OpenStackOptions): Promise<Stack> {
     const projectDir = options.projectDir ?? PROJECT_DIR;
     const env = options.env ?? process.env;
-    if (!localMachine().which("pulumi")) {
+    if (!localMachine(env).which("pulumi")) {
         throw new DriverError(EXIT.prerequisites, "the Pulumi CLI is not on PATH: install it (https://www.pulumi.com/docs/install/)");
     }
     const backend = backendUrl(projectDir, env);
@@ -53,7 +53,9 @@ export async function openStack(options: OpenStackOptions): Promise<Stack> {
     checkPassphrase(backend, stackFile, env);
 
     const args = { stackName: options.stack, workDir: projectDir };
-    const opts = { envVars: { PULUMI_BACKEND_URL: backend, PULUMI_SKIP_UPDATE_CHECK: "true" } };
+    // The CLI inherits this process's environment; Pulumi settings given in `env` are passed on explicitly.
+    const pulumiVars = Object.entries(env).filter((e): e is [string, string] => e[0].startsWith("PULUMI_") && e[1] !== undefined);
+    const opts = { envVars: { ...Object.fromEntries(pulumiVars), PULUMI_BACKEND_URL: backend, PULUMI_SKIP_UPDATE_CHECK: "true" } };
     const stack = options.create
         ? await LocalWorkspace.createOrSelectStack(args, opts)
         : await LocalWorkspace.selectStack(args, opts);

@@ -1,0 +1,161 @@
+// The dev stack through the real Pulumi CLI, Kubernetes provider and charts, against a real API server.
+import * as assert from "node:assert/strict";
+import * as path from "node:path";
+import { after, before, describe, it } from "node:test";
+import type { EngineEvent } from "@pulumi/pulumi/automation";
+import { main } from "../../stacks/driver/cli";
+import { deploy, destroy, EXIT, openStack, preview, type RunOptions } from "../../stacks/driver";
+import { type ControlPlane, startControlPlane } from "./controlPlane";
+import { FLUX_CRDS, getJson, helmReleases, mayServiceAccount } from "./fluxApi";
+import { e2eWorkspace, type E2eWorkspace } from "./workspace";
+
+const REPO = path.resolve(__dirname, "..", "..");
+const REFERENCE = path.resolve(REPO, "..", "shared", "reference");
+const BIN = process.env.FLUXSTACK_TOOLCHAIN_BIN;
+if (!BIN) throw new Error("FLUXSTACK_TOOLCHAIN_BIN is not set: run this through `npm run test:e2e`");
+
+const TENANTS = {
+    dev: { namespace: "fluxdemo-dev", name: "fluxdemo-dev" },
+    stage: { namespace: "fluxdemo-stage", name: "fluxdemo-stage" },
+};
+const STAGE_SYNC = {
+    name: "flux-stage-prod", tenant: "fluxdemo-stage", path: "./stage", interval: "20m0s",
+    source: { kind: "GitRepository", url: "https://github.com/wolcn/flux-stage-prod", ref: { branch: "main" }, interval: "1m0s" },
+};
+
+describe("e2e: the dev stack on a real API server", () => {
+    let cp: ControlPlane;
+    let ws: E2eWorkspace;
+    let run: (extra?: Partial<RunOptions>) => RunOptions;
+
+    before(async () => {
+        cp = await startControlPlane(BIN);
+        ws = e2eWorkspace(REPO, BIN);
+        Object.assign(process.env, ws.env); // the Automation API runs `pulumi` from this process's PATH
+        for (const crd of FLUX_CRDS) cp.kubectl(["apply", "--server-side", "-f", path.join(REFERENCE, "crds", crd)]);
+        run = (extra = {}) => ({
+            stack: "dev",
+            projectDir: ws.projectDir,
+            env: process.env,
+            config: {
+                "fluxstack:cluster.kubeconfig": cp.kubeconfig,
+                "fluxstack:flux.charts.source": "local",
+                "fluxstack:flux.charts.directory": path.join(REFERENCE, "charts"),
+                "fluxstack:flux.instance.distribution.artifact": "",
+            },
+            ...extra,
+        });
+    });
+
+    after(() => {
+        cp?.stop();
+        ws?.cleanup();
+    });
+
+    it("1. up creates the releases, the FluxInstance, and the tenant's objects as specified", async () => {
+        const { summary } = await deploy(run());
+        assert.equal(summary.failed, 0);
+        assert.equal(summary.operations.create, 15);
+        assert.deepEqual(helmReleases(cp, "flux-system"), { "flux-operator": "deployed", flux: "deployed" });
+        const instance = getJson(cp, ["fluxinstance", "flux", "-n", "flux-system"]);
+        assert.deepEqual([instance.spec.cluster.type, instance.spec.cluster.multitenant], ["kubernetes", true]);
+        assert.equal(instance.spec.distribution.artifact, undefined, "empty artifact: the operator's embedded manifests");
+        assert.ok(getJson(cp, ["networkpolicy", "allow-health-checks", "-n", "flux-system"]));
+
+        const ns = TENANTS.dev.namespace;
+        assert.deepEqual(getJson(cp, ["namespace", ns]).metadata.labels["toolkit.fluxcd.io/tenant"], "fluxdemo-dev");
+        assert.ok(getJson(cp, ["serviceaccount", "fluxdemo-dev", "-n", ns]));
+        const binding = getJson(cp, ["rolebinding", "fluxdemo-dev-reconciler", "-n", ns]);
+        assert.deepEqual(binding.roleRef, { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "edit" });
+        assert.deepEqual(getJson(cp, ["gitrepository", "flux-dev", "-n", ns]).spec,
+            { interval: "1m0s", ref: { branch: "main" }, url: "https://github.com/wolcn/flux-dev", timeout: "60s" });
+        const k = getJson(cp, ["kustomization", "flux-dev", "-n", ns]).spec;
+        assert.deepEqual([k.path, k.prune, k.interval, k.serviceAccountName, k.sourceRef],
+            ["./dev", true, "30m0s", "fluxdemo-dev", { kind: "GitRepository", name: "flux-dev" }]);
+    });
+
+    it("2. isolation: the tenant's account may deploy in its namespace only, and nothing cluster-wide", () => {
+        const sa = { namespace: TENANTS.dev.namespace, name: TENANTS.dev.name };
+        for (const [group, resource] of [["apps", "deployments"], ["", "services"]]) {
+            assert.equal(mayServiceAccount(cp, sa, { verb: "create", group, resource, namespace: "fluxdemo-dev" }), true, `${resource} in its namespace`);
+            assert.equal(mayServiceAccount(cp, sa, { verb: "create", group, resource, namespace: "default" }), false, `${resource} elsewhere`);
+        }
+        assert.equal(mayServiceAccount(cp, sa, { verb: "create", group: "", resource: "namespaces" }), false);
+        assert.equal(mayServiceAccount(cp, sa, { verb: "create", group: "rbac.authorization.k8s.io", resource: "clusterrolebindings" }), false);
+        assert.equal(mayServiceAccount(cp, sa, { verb: "create", group: "rbac.authorization.k8s.io", resource: "rolebindings", namespace: "fluxdemo-dev" }), false,
+            "edit cannot widen its own rights");
+    });
+
+    it("3. a second up, and a preview, change nothing", async () => {
+        const { summary } = await deploy(run());
+        assert.equal(summary.changes, 0, JSON.stringify(summary.operations));
+        await preview(run({ expectNoChanges: true }));
+        const io = quietIo();
+        assert.equal(await main(["preview", "--stack", "dev", "--expect-no-changes"], process.env, io, ws.projectDir), EXIT.ok, io.text());
+    });
+
+    it("4. drift: a RoleBinding deleted out of band comes back with up --refresh", async () => {
+        cp.kubectl(["delete", "rolebinding", "fluxdemo-dev-reconciler", "-n", "fluxdemo-dev"]);
+        await assert.rejects(preview(run({ refresh: true, expectNoChanges: true })), { name: "DriverError" });
+        const { summary } = await deploy(run({ refresh: true }));
+        assert.equal(summary.operations.create, 1);
+        assert.ok(getJson(cp, ["rolebinding", "fluxdemo-dev-reconciler", "-n", "fluxdemo-dev"]));
+    });
+
+    it("5. removing a tenant deletes exactly its objects, syncs first", async () => {
+        const config = {
+            "fluxstack:tenants[1].name": "fluxdemo-stage",
+            ...Object.fromEntries(flatten("fluxstack:syncs[1]", STAGE_SYNC)),
+        };
+        await deploy(run({ config: { ...run().config, ...config } }));
+        assert.ok(getJson(cp, ["kustomization", "flux-stage-prod", "-n", "fluxdemo-stage"]));
+
+        const stack = await openStack({ stack: "dev", projectDir: ws.projectDir, env: process.env, create: false });
+        await stack.removeAllConfig(["fluxstack:syncs[1]", "fluxstack:tenants[1]"], true);
+        const events: EngineEvent[] = [];
+        const { summary } = await deploy(run({ onEvent: (e) => events.push(e) }));
+        const deleted = events.filter((e) => e.resourcePreEvent?.metadata.op === "delete" && e.resourcePreEvent.metadata.type.startsWith("kubernetes:"))
+            .map((e) => e.resourcePreEvent!.metadata.urn.split("::").pop());
+        const p = "sync-fluxdemo-stage/flux-stage-prod";
+        const t = "tenant-fluxdemo-stage";
+        assert.deepEqual([...deleted].sort(), [`${p}-kustomization`, `${p}-source`, `${t}-namespace`, `${t}-role-binding`, `${t}-service-account`]);
+        // Reverse of creation: each object goes before what it depends on.
+        for (const [first, then] of [[`${p}-kustomization`, `${p}-source`], [`${p}-kustomization`, `${t}-role-binding`],
+            [`${t}-role-binding`, `${t}-service-account`], [`${t}-service-account`, `${t}-namespace`], [`${p}-source`, `${t}-namespace`]]) {
+            assert.ok(deleted.indexOf(first) < deleted.indexOf(then), `${first} is deleted before ${then}: ${deleted.join(", ")}`);
+        }
+        assert.equal(summary.changes, deleted.length + 2, "plus the two components"); // FluxSync and Tenant
+        assert.equal(getJson(cp, ["namespace", "fluxdemo-stage"]), undefined);
+        assert.ok(getJson(cp, ["kustomization", "flux-dev", "-n", "fluxdemo-dev"]), "the other tenant stays");
+    });
+
+    it("6. bad config is rejected before anything is created (real CLI, exit 3)", async () => {
+        const io = quietIo();
+        const code = await main(["preview", "--stack", "dev", "-c", "fluxstack:syncs[0].tenant=nobody"], process.env, io, ws.projectDir);
+        assert.equal(code, EXIT.badConfig, io.text());
+        assert.match(io.text(), /fluxstack:syncs\[0\]\.tenant: unknown tenant "nobody" \(tenants: fluxdemo-dev\)/);
+        const stack = await openStack({ stack: "dev", projectDir: ws.projectDir, env: process.env, create: false });
+        await stack.setConfig("fluxstack:syncs[0].tenant", { value: "fluxdemo-dev" }, true);
+    });
+
+    it("7. destroy leaves no tenant namespace and no Helm release", async () => {
+        const { summary } = await destroy(run());
+        assert.equal(summary.failed, 0);
+        const namespaces = JSON.parse(cp.kubectl(["get", "namespaces", "-o", "json"])).items.map((n: any) => `${n.metadata.name}:${n.status.phase}`);
+        assert.deepEqual(namespaces.filter((n: string) => n.startsWith("fluxdemo-") || n.startsWith("flux-system")), []);
+        assert.deepEqual(helmReleases(cp, "default"), {});
+    });
+});
+
+function quietIo() {
+    const chunks: string[] = [];
+    return { out: (t: string) => chunks.push(t), err: (t: string) => chunks.push(t), text: () => chunks.join("") };
+}
+
+/** {a: {b: 1}} -> [["prefix.a.b", "1"]]: config paths for the driver's overrides. */
+function flatten(prefix: string, value: unknown): [string, string][] {
+    if (value !== null && typeof value === "object") {
+        return Object.entries(value).flatMap(([k, v]) => flatten(`${prefix}.${k}`, v));
+    }
+    return [[prefix, String(value)]];
+}
