@@ -93,6 +93,8 @@ export async function startControlPlane(bin: string): Promise<ControlPlane> {
             "--authorization-mode=RBAC", "--allow-privileged=true", "--service-cluster-ip-range=10.96.0.0/16",
             "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
             `--service-account-key-file=${sa}`, `--service-account-signing-key-file=${sa}`,
+            // With a loopback advertise address the `kubernetes` Service's endpoints are invalid; nothing needs them.
+            "--endpoint-reconciler-type=none",
         ]);
         await waitFor("kube-apiserver", () => ok(["get", "--raw", "/readyz"]), 120, dir);
 
@@ -100,7 +102,7 @@ export async function startControlPlane(bin: string): Promise<ControlPlane> {
             `--authorization-kubeconfig=${kubeconfig}`, "--bind-address=127.0.0.1", "--leader-elect=false", "--secure-port=0"];
         run("kube-controller-manager", [...common, `--service-account-private-key-file=${sa}`,
             `--root-ca-file=${path.join(dir, "pki", "apiserver.crt")}`, "--use-service-account-credentials=false"]);
-        run("kube-scheduler", common.filter((a) => a !== "--secure-port=0"));
+        run("kube-scheduler", common); // --secure-port=0 on both: parallel control planes must not share a port
         run("kwok", [`--kubeconfig=${kubeconfig}`, `--config=${path.join(bin, "stages.yaml")}`, "--manage-all-nodes=true",
             "--cidr=10.244.0.0/16", "--node-ip=127.0.0.1", "--node-lease-duration-seconds=40"]);
 

@@ -4,7 +4,7 @@
 #
 #   pulumi + pulumi-language-nodejs, pulumi-resource-kubernetes, etcd,
 #   kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, kwok
-#   (+ kwok's stage YAMLs as stages.yaml).
+#   (+ kwok's stage YAMLs as stages.yaml), kind.
 #
 # Binaries are cached outside the repository, one directory per tool+version:
 #   $DIR/pulumi-v<ver>/{pulumi,pulumi-language-nodejs,VERSIONS}
@@ -12,6 +12,7 @@
 #   $DIR/etcd-v<ver>/etcd
 #   $DIR/kubernetes-v<ver>/{kube-apiserver,kube-controller-manager,kube-scheduler,kubectl}
 #   $DIR/kwok-v<ver>/{kwok,stages.yaml}
+#   $DIR/kind-v<ver>/kind
 #   $DIR/bin/   symlinks to the selected versions (put this on PATH)
 #   $DIR/build/ scratch wrapper modules, $DIR/logs/ per-step build logs
 # DIR defaults to ${FLUXSTACK_TOOLCHAIN_DIR:-$HOME/.cache/fluxstack-toolchain}.
@@ -23,7 +24,7 @@
 # Usage:
 #   tests/e2e/toolchain.sh               build whatever is missing
 #   tests/e2e/toolchain.sh etcd kwok     build only the named steps
-#                                        (pulumi k8s-provider etcd kubernetes kwok)
+#                                        (pulumi k8s-provider etcd kubernetes kwok kind)
 #   tests/e2e/toolchain.sh --print-bin   print the bin dir; exit 1 if any tool is missing
 #   tests/e2e/toolchain.sh --list        show the pinned versions and cache state
 set -euo pipefail
@@ -93,6 +94,10 @@ ETCD_VERSION=3.6.16
 # sample-controller; 1.36.6+ -> 403). Matches kwok v0.8.0 (1.36.1 default).
 KUBE_VERSION=1.36.4
 
+# kind: the e2e suite checks the program's kind command lines and rendered config against the real binary
+# (no container engine here, so it never creates a cluster). No replaces: plain go install.
+KIND_VERSION=0.31.0
+
 KWOK_VERSION=0.8.0
 KWOK_STAGES="node/fast/node-initialize node/heartbeat-with-lease/node-heartbeat-with-lease pod/fast/pod-ready pod/fast/pod-complete pod/fast/pod-delete"
 
@@ -102,8 +107,9 @@ K8S_PROVIDER_DIR=$DIR/pulumi-resource-kubernetes-$K8S_PROVIDER_MODULE_VERSION
 ETCD_DIR=$DIR/etcd-v$ETCD_VERSION
 KUBE_DIR=$DIR/kubernetes-v$KUBE_VERSION
 KWOK_DIR=$DIR/kwok-v$KWOK_VERSION
+KIND_DIR=$DIR/kind-v$KIND_VERSION
 KUBE_BINS="kube-apiserver kube-controller-manager kube-scheduler kubectl"
-ALL_STEPS="pulumi k8s-provider etcd kubernetes kwok"
+ALL_STEPS="pulumi k8s-provider etcd kubernetes kwok kind"
 
 # step -> files that must exist for the step to count as done
 step_outputs() {
@@ -113,6 +119,7 @@ step_outputs() {
     etcd) echo "$ETCD_DIR/etcd" ;;
     kubernetes) for b in $KUBE_BINS; do printf '%s ' "$KUBE_DIR/$b"; done; echo ;;
     kwok) echo "$KWOK_DIR/kwok $KWOK_DIR/stages.yaml" ;;
+    kind) echo "$KIND_DIR/kind" ;;
     *) echo "unknown step: $1 (known: $ALL_STEPS)" >&2; return 2 ;;
   esac
 }
@@ -123,6 +130,7 @@ step_version() {
     etcd) echo "v$ETCD_VERSION" ;;
     kubernetes) echo "v$KUBE_VERSION" ;;
     kwok) echo "v$KWOK_VERSION" ;;
+    kind) echo "v$KIND_VERSION" ;;
   esac
 }
 step_done() {
@@ -357,6 +365,16 @@ build_kwok() {
   done > "$out/stages.yaml"
   "$out/kwok" --version
   install_outputs "$out" "$KWOK_DIR"
+}
+
+build_kind() {
+  local w out=$DIR/build/kind-out
+  w=$(wrapper_init kind); cd "$w"
+  rm -rf "$out"; mkdir -p "$out"
+  log "go install sigs.k8s.io/kind@v$KIND_VERSION"
+  GOBIN=$out GOFLAGS=-buildvcs=false go install -trimpath -ldflags "-s -w" "sigs.k8s.io/kind@v$KIND_VERSION"
+  "$out/kind" version
+  install_outputs "$out" "$KIND_DIR"
 }
 
 # Move freshly built outputs into the versioned dir atomically-ish.

@@ -1,0 +1,19 @@
+// One measurement, in its own process so peak memory is its own: evaluate the program for N tenants under mocks.
+import { installMocks, record } from "../helpers/mocks";
+
+installMocks();
+
+import { loadStackConfig } from "../../stacks/config";
+import { buildPlatform } from "../../stacks/platform";
+import { FIXTURE_KUBECONFIG } from "../helpers/platform";
+import { PROJECT, PROJECT_DIR } from "../helpers/stackFiles";
+import { tenantsConfig } from "./tenantsConfig";
+
+(async () => {
+    const n = Number(process.argv[2]);
+    const start = process.hrtime.bigint();
+    const config = loadStackConfig(tenantsConfig(n, { source: "existing", kubeconfig: FIXTURE_KUBECONFIG }), PROJECT, { projectDir: PROJECT_DIR });
+    const resources = await record(() => buildPlatform(config, { projectDir: PROJECT_DIR }));
+    const ms = Number(process.hrtime.bigint() - start) / 1e6;
+    process.stdout.write(JSON.stringify({ n, ms, resources: resources.size, maxRssMiB: process.resourceUsage().maxRSS / 1024 }));
+})();

@@ -1,0 +1,64 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as yaml from "js-yaml";
+import { syncManifests, tenantManifests } from "../../components/tenant";
+import { deploy, openStack } from "../../stacks/driver";
+import { loadStackConfig } from "../../stacks/config";
+import { startControlPlane } from "../e2e/controlPlane";
+import { FLUX_CRDS } from "../e2e/fluxApi";
+import { e2eWorkspace } from "../e2e/workspace";
+import { PROJECT } from "../helpers/stackFiles";
+import { tenantsConfig } from "./tenantsConfig";
+
+const REPO = path.resolve(__dirname, "..", "..");
+const REFERENCE = path.resolve(REPO, "..", "shared", "reference");
+
+export interface RealRow { n: number; objects: number; up: number; apply: number; noopUp: number; noopApply: number }
+
+const seconds = async (f: () => unknown) => {
+    const t = process.hrtime.bigint();
+    await f();
+    return Number(process.hrtime.bigint() - t) / 1e9;
+};
+
+/** For each size: a fresh control plane; Flux installed by a first `up`; then tenants by Pulumi and by kubectl. */
+export async function realApplyBench(bin: string, sizes: number[]): Promise<RealRow[]> {
+    const rows: RealRow[] = [];
+    for (const n of sizes) {
+        const cp = await startControlPlane(bin);
+        const ws = e2eWorkspace(REPO, bin);
+        Object.assign(process.env, ws.env);
+        try {
+            for (const crd of FLUX_CRDS) cp.kubectl(["apply", "--server-side", "-f", path.join(REFERENCE, "crds", crd)]);
+            const cluster = { source: "existing", kubeconfig: cp.kubeconfig };
+            const flux = { charts: { source: "local", directory: path.join(REFERENCE, "charts") }, instance: { distribution: { artifact: "" } } };
+            const stack = await openStack({ stack: "bench", projectDir: ws.projectDir, env: process.env, create: true });
+            const setConfig = async (m: Record<string, string>) => stack.setAllConfig(Object.fromEntries(Object.entries(m).map(([k, value]) => [k, { value }])));
+            await setConfig(tenantsConfig(0, cluster, flux));
+            const run = { stack: "bench", projectDir: ws.projectDir, env: process.env };
+            await deploy(run); // the Flux tier, not timed: kubectl has no equivalent of it here
+
+            await setConfig(tenantsConfig(n, cluster, flux));
+            const up = await seconds(() => deploy(run));
+            const noopUp = await seconds(() => deploy(run));
+
+            // The demo's method: the same objects as manifests, applied with kubectl, tenants in other names.
+            const config = loadStackConfig(tenantsConfig(n, cluster, flux), PROJECT);
+            const docs = config.tenants.flatMap((t) => {
+                const renamed = { ...t, name: `k-${t.name}`, namespace: `k-${t.namespace}`, serviceAccount: `k-${t.serviceAccount}` };
+                const tenant = tenantManifests(renamed);
+                const syncs = config.syncs.filter((s) => s.tenant === t.name).flatMap((s) => Object.values(syncManifests(s, renamed)));
+                return [tenant.namespace, tenant.serviceAccount, tenant.roleBinding, ...syncs];
+            });
+            const file = path.join(path.dirname(ws.projectDir), "manifests.yaml");
+            fs.writeFileSync(file, docs.map((d) => yaml.dump(d)).join("---\n"));
+            const apply = await seconds(() => cp.kubectl(["apply", "-f", file]));
+            const noopApply = await seconds(() => cp.kubectl(["apply", "-f", file]));
+            rows.push({ n, objects: docs.length, up, apply, noopUp, noopApply });
+        } finally {
+            cp.stop();
+            ws.cleanup();
+        }
+    }
+    return rows;
+}

@@ -1,0 +1,17 @@
+import { toConfigMap } from "../helpers/stackFiles";
+
+/** A dev-stack config map with `n` tenants, one Git sync each (the demo's scenario 1, repeated). */
+export function tenantsConfig(n: number, cluster: Record<string, unknown>, flux: Record<string, unknown> = {}): Record<string, string> {
+    const names = Array.from({ length: n }, (_, i) => `bench-${String(i).padStart(3, "0")}`);
+    return toConfigMap({
+        "fluxstack:cluster": cluster,
+        "fluxstack:flux": flux,
+        "fluxstack:tenants": names.map((name) => ({ name })),
+        "fluxstack:syncs": names.map((tenant) => ({
+            name: "app",
+            tenant,
+            path: "./dev",
+            source: { kind: "GitRepository", url: "https://github.com/wolcn/flux-dev", ref: { branch: "main" } },
+        })),
+    });
+}
