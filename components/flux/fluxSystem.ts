@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../../stacks/config";
 import { type ClusterScope, inCluster } from "../cluster/clusterScope";
-import { chartRef } from "./chartRef";
+import { type FluxChart, chartRef } from "./chartRef";
 import { instanceValues, type KustomizePatch, operatorValues } from "./helmValues";
 import { PROBE_POLICY_NAME, probePolicySpec } from "./probePolicy";
 
@@ -49,35 +49,30 @@ export class FluxSystem extends pulumi.ComponentResource {
             }, inCluster(cluster, this));
         }
 
-        const operatorChart = chartRef(flux.charts, "flux-operator", args.projectDir);
-        this.operator = new k8s.helm.v3.Release(`${name}-operator`, {
-            name: OPERATOR_RELEASE,
-            chart: operatorChart.chart,
-            version: operatorChart.version,
-            namespace: this.namespaceName,
-            createNamespace: false,
-            values: operatorValues(flux),
-            timeout: flux.operator.timeoutSeconds,
-        }, inCluster(cluster, this, {
-            // Under a mesh the operator's probes only pass once the policy exists; before it, the release
-            // would wait until its timeout and fail.
-            dependsOn: this.probePolicy ? [this.probePolicy] : [],
-        }));
+        const release = (child: string, releaseName: string, chart: FluxChart, values: pulumi.Input<Record<string, unknown>>,
+            timeout: number, dependsOn: pulumi.Resource[]) => {
+            const ref = chartRef(flux.charts, chart, args.projectDir);
+            return new k8s.helm.v3.Release(`${name}-${child}`, {
+                name: releaseName,
+                chart: ref.chart,
+                version: ref.version,
+                namespace: this.namespaceName,
+                createNamespace: false,
+                values,
+                timeout,
+            }, inCluster(cluster, this, { dependsOn }));
+        };
 
-        const instanceChart = chartRef(flux.charts, "flux-instance", args.projectDir);
-        this.instance = new k8s.helm.v3.Release(`${name}-instance`, {
-            name: INSTANCE_RELEASE,
-            chart: instanceChart.chart,
-            version: instanceChart.version,
-            namespace: this.namespaceName,
-            createNamespace: false,
-            values: pulumi.output(args.patches ?? []).apply((patches) => instanceValues(flux, patches)),
-            timeout: flux.instance.timeoutSeconds,
-        }, inCluster(cluster, this, {
-            // The FluxInstance CRD and the operator that reconciles it come from the operator release; on
-            // destroy the operator must outlive the instance to run its finalizer and remove the controllers.
-            dependsOn: [this.operator],
-        }));
+        // Under a mesh the operator's probes only pass once the policy exists; before it, the release would wait
+        // until its timeout and fail.
+        this.operator = release("operator", OPERATOR_RELEASE, "flux-operator", operatorValues(flux), flux.operator.timeoutSeconds,
+            this.probePolicy ? [this.probePolicy] : []);
+
+        // The FluxInstance CRD and the operator that reconciles it come from the operator release; on destroy the
+        // operator must outlive the instance to run its finalizer and remove the controllers.
+        this.instance = release("instance", INSTANCE_RELEASE, "flux-instance",
+            pulumi.output(args.patches ?? []).apply((patches) => instanceValues(flux, patches)), flux.instance.timeoutSeconds,
+            [this.operator]);
 
         this.registerOutputs({ namespace: this.namespaceName });
     }

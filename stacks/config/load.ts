@@ -1,117 +1,125 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { z } from "zod";
+import type { z } from "zod";
 import { crossCheck, type Indexed } from "./crossChecks";
 import { ConfigError, type ConfigProblem, problemsFromIssues } from "./errors";
 import { stackConfigShape, syncSchema, tenantSchema } from "./schema";
 import type { StackConfig, Sync, Tenant } from "./stackConfig";
 
-const KEYS = Object.keys(stackConfigShape) as (keyof typeof stackConfigShape)[];
+type Key = keyof typeof stackConfigShape;
+const KEYS = Object.keys(stackConfigShape) as Key[];
+/** The list keys, checked entry by entry so that the good entries still get the cross-entry checks. */
+const LIST_ENTRY = { tenants: tenantSchema, syncs: syncSchema } as const;
+
+export interface LoadOptions {
+    /** Folder that local chart directories are relative to; default the working directory. */
+    projectDir?: string;
+    /** For the default kubeconfig path ($KUBECONFIG). */
+    env?: NodeJS.ProcessEnv;
+    homeDir?: string;
+}
 
 /**
  * Reads and validates the whole stack config. `raw` is the engine's config map (`pulumi.runtime.allConfig()`):
  * keys `<project>:<key>`, values as strings (objects and arrays as JSON). Keys of other namespaces
  * (`kubernetes:`, `aws:`) are left alone. Throws one ConfigError listing every problem.
  */
-export function loadStackConfig(raw: Readonly<Record<string, string>>, project: string,
-    options: { projectDir?: string; env?: NodeJS.ProcessEnv; homeDir?: string } = {}): StackConfig {
-    const projectDir = options.projectDir ?? process.cwd();
-    const problems: ConfigProblem[] = [];
+export function loadStackConfig(raw: Readonly<Record<string, string>>, project: string, options: LoadOptions = {}): StackConfig {
     const prefix = `${project}:`;
-    for (const key of Object.keys(raw)) {
-        if (key.startsWith(prefix) && !KEYS.includes(key.slice(prefix.length) as never)) {
-            problems.push({ key, message: `unknown key (known keys: ${KEYS.join(", ")})` });
-        }
-    }
+    const problems: ConfigProblem[] = Object.keys(raw)
+        .filter((key) => key.startsWith(prefix) && !KEYS.includes(key.slice(prefix.length) as Key))
+        .map((key) => ({ key, message: `unknown key (known keys: ${KEYS.join(", ")})` }));
+    const values = readValues(raw, prefix, problems);
 
-    const parsed: Partial<{ [K in keyof typeof stackConfigShape]: z.output<(typeof stackConfigShape)[K]> }> = {};
-    const entries: { tenants?: Indexed<z.output<typeof tenantSchema>>[]; syncs?: Indexed<z.output<typeof syncSchema>>[] } = {};
-    for (const name of KEYS) {
-        const key = `${prefix}${name}`;
-        const text = raw[key];
-        let value: unknown;
-        if (text !== undefined) {
-            try {
-                value = JSON.parse(text);
-            } catch {
-                problems.push({ key, message: `must be a YAML object or list, got the plain string ${JSON.stringify(text)}` });
-                continue;
-            }
-        }
-        if ((name === "tenants" || name === "syncs") && Array.isArray(value)) {
-            // Entry by entry, so that the good entries still get the cross-entry checks below.
-            const schema = name === "tenants" ? tenantSchema : syncSchema;
-            const good: Indexed<any>[] = [];
-            value.forEach((entry, index) => {
-                const result = schema.safeParse(entry, { reportInput: true });
-                if (result.success) good.push({ index, value: result.data });
-                else problems.push(...problemsFromIssues(`${key}[${index}]`, result.error.issues));
-            });
-            entries[name] = good;
-            continue;
-        }
-        const result = stackConfigShape[name].safeParse(value, { reportInput: true });
-        if (result.success) {
-            (parsed as Record<string, unknown>)[name] = result.data;
-        } else {
-            problems.push(...problemsFromIssues(key, result.error.issues));
-        }
-    }
-    entries.tenants ??= parsed.tenants?.map((value, index) => ({ index, value }));
-    entries.syncs ??= parsed.syncs?.map((value, index) => ({ index, value }));
-
-    const tenants = entries.tenants?.map(({ index, value: t }): Indexed<Tenant> => ({
+    const cluster = parseKey("cluster", values, prefix, problems);
+    const flux = parseKey("flux", values, prefix, problems);
+    const tenants = parseList("tenants", values, prefix, problems)?.map(({ index, value: t }): Indexed<Tenant> => ({
         index,
         value: { ...t, namespace: t.namespace ?? t.name, serviceAccount: t.serviceAccount ?? t.name },
     }));
-    const syncs = entries.syncs?.map(({ index, value: s }): Indexed<Sync> => ({
+    const syncs = parseList("syncs", values, prefix, problems)?.map(({ index, value: s }): Indexed<Sync> => ({
         index,
         value: { ...s, source: { ...s.source, name: s.source.name ?? s.name } },
     }));
-    const rawList = (name: string): unknown[] | undefined => {
-        try {
-            const value = JSON.parse(raw[`${prefix}${name}`] ?? "[]");
-            return Array.isArray(value) ? value : undefined;
-        } catch {
-            return undefined;
-        }
-    };
-    const nameIn = (entry: unknown, field: string): string | undefined => {
-        const value = (entry as Record<string, unknown> | null)?.[field];
-        return typeof value === "string" ? value : undefined;
-    };
-    const declaredTenants = rawList("tenants")?.map((t) => nameIn(t, "name")).filter((n): n is string => n !== undefined);
-    const syncTenants = (rawList("syncs") ?? []).flatMap((s, index) => {
-        const tenant = nameIn(s, "tenant");
+
+    // References are checked on the raw lists, so a sync is checked against every tenant the config names, even
+    // where that tenant or the sync has problems of its own.
+    const rawTenants = Array.isArray(values.get("tenants")) ? (values.get("tenants") as unknown[]) : undefined;
+    const rawSyncs = Array.isArray(values.get("syncs")) ? (values.get("syncs") as unknown[]) : [];
+    const declaredTenants = rawTenants?.map((t) => stringField(t, "name")).filter((n): n is string => n !== undefined);
+    const syncTenants = rawSyncs.flatMap((s, index) => {
+        const tenant = stringField(s, "tenant");
         return tenant === undefined ? [] : [{ index, value: tenant }];
     });
-    problems.push(...crossCheck(project, parsed.flux?.namespace, tenants, syncs, declaredTenants, syncTenants));
+    problems.push(...crossCheck(project, flux?.namespace, tenants, syncs, declaredTenants, syncTenants));
+    if (flux?.charts.source === "local") problems.push(...checkLocalCharts(flux.charts.directory, options.projectDir, prefix));
 
-    const charts = parsed.flux?.charts;
-    if (charts?.source === "local") {
-        for (const chart of ["flux-operator", "flux-instance"]) {
-            const file = path.resolve(projectDir, charts.directory, chart, "Chart.yaml");
-            if (!fs.existsSync(file)) {
-                problems.push({ key: `${prefix}flux.charts.directory`, message: `no chart at ${file}` });
-            }
-        }
-    }
-
-    if (problems.length > 0 || !parsed.cluster || !parsed.flux || !tenants || !syncs) {
-        throw new ConfigError(problems);
-    }
-    const cluster = parsed.cluster.source === "existing"
-        ? { ...parsed.cluster, kubeconfig: parsed.cluster.kubeconfig ?? defaultKubeconfigPath(options.env, options.homeDir) }
-        : parsed.cluster;
-    const clusterType = parsed.flux.instance.clusterType ?? (parsed.cluster.source === "eks" ? "aws" : "kubernetes");
+    if (problems.length > 0 || !cluster || !flux || !tenants || !syncs) throw new ConfigError(problems);
+    const clusterType = flux.instance.clusterType ?? (cluster.source === "eks" ? "aws" : "kubernetes");
     return deepFreeze({
         project,
-        cluster,
-        flux: { ...parsed.flux, instance: { ...parsed.flux.instance, clusterType } },
+        cluster: cluster.source === "existing"
+            ? { ...cluster, kubeconfig: cluster.kubeconfig ?? defaultKubeconfigPath(options.env, options.homeDir) }
+            : cluster,
+        flux: { ...flux, instance: { ...flux.instance, clusterType } },
         tenants: tenants.map((t) => t.value),
         syncs: syncs.map((s) => s.value),
     });
+}
+
+/** Each known key's value, JSON-decoded; a value that is not JSON (a plain string) is a problem. */
+function readValues(raw: Readonly<Record<string, string>>, prefix: string, problems: ConfigProblem[]): Map<Key, unknown> {
+    const values = new Map<Key, unknown>();
+    for (const name of KEYS) {
+        const text = raw[`${prefix}${name}`];
+        if (text === undefined) continue;
+        try {
+            values.set(name, JSON.parse(text));
+        } catch {
+            problems.push({ key: `${prefix}${name}`, message: `must be a YAML object or list, got the plain string ${JSON.stringify(text)}` });
+            values.set(name, null); // reported: keep it out of the defaults
+        }
+    }
+    return values;
+}
+
+function parseKey<K extends Key>(name: K, values: Map<Key, unknown>, prefix: string, problems: ConfigProblem[]):
+    z.output<(typeof stackConfigShape)[K]> | undefined {
+    if (values.get(name) === null) return undefined;
+    const result = stackConfigShape[name].safeParse(values.get(name), { reportInput: true });
+    if (result.success) return result.data as z.output<(typeof stackConfigShape)[K]>;
+    problems.push(...problemsFromIssues(`${prefix}${name}`, result.error.issues));
+    return undefined;
+}
+
+/** A list key, entry by entry: the entries that pass, with their places in the list. */
+function parseList<K extends keyof typeof LIST_ENTRY>(name: K, values: Map<Key, unknown>, prefix: string,
+    problems: ConfigProblem[]): Indexed<z.output<(typeof LIST_ENTRY)[K]>>[] | undefined {
+    const value = values.get(name);
+    if (!Array.isArray(value)) {
+        const whole = parseKey(name, values, prefix, problems); // absent (the default) or not a list (an error)
+        return (whole as z.output<(typeof LIST_ENTRY)[K]>[] | undefined)?.map((v, index) => ({ index, value: v }));
+    }
+    const good: Indexed<z.output<(typeof LIST_ENTRY)[K]>>[] = [];
+    value.forEach((entry, index) => {
+        const result = LIST_ENTRY[name].safeParse(entry, { reportInput: true });
+        if (result.success) good.push({ index, value: result.data as z.output<(typeof LIST_ENTRY)[K]> });
+        else problems.push(...problemsFromIssues(`${prefix}${name}[${index}]`, result.error.issues));
+    });
+    return good;
+}
+
+function stringField(entry: unknown, field: string): string | undefined {
+    const value = (entry as Record<string, unknown> | null)?.[field];
+    return typeof value === "string" ? value : undefined;
+}
+
+function checkLocalCharts(directory: string, projectDir = process.cwd(), prefix: string): ConfigProblem[] {
+    return ["flux-operator", "flux-instance"]
+        .map((chart) => path.resolve(projectDir, directory, chart, "Chart.yaml"))
+        .filter((file) => !fs.existsSync(file))
+        .map((file) => ({ key: `${prefix}flux.charts.directory`, message: `no chart at ${file}` }));
 }
 
 /** kubectl's rule: the first file in $KUBECONFIG, else ~/.kube/config. */

@@ -4,14 +4,9 @@ import * as yaml from "js-yaml";
 import { syncManifests, tenantManifests } from "../../components/tenant";
 import { deploy, openStack } from "../../stacks/driver";
 import { loadStackConfig } from "../../stacks/config";
-import { startControlPlane } from "../e2e/controlPlane";
-import { FLUX_CRDS } from "../e2e/fluxApi";
-import { e2eWorkspace } from "../e2e/workspace";
+import { REFERENCE, startHarness } from "../e2e/harness";
 import { PROJECT } from "../helpers/stackFiles";
 import { tenantsConfig } from "./tenantsConfig";
-
-const REPO = path.resolve(__dirname, "..", "..");
-const REFERENCE = path.resolve(REPO, "..", "shared", "reference");
 
 export interface RealRow { n: number; objects: number; up: number; apply: number; noopUp: number; noopApply: number }
 
@@ -25,17 +20,15 @@ const seconds = async (f: () => unknown) => {
 export async function realApplyBench(bin: string, sizes: number[]): Promise<RealRow[]> {
     const rows: RealRow[] = [];
     for (const n of sizes) {
-        const cp = await startControlPlane(bin);
-        const ws = e2eWorkspace(REPO, bin);
-        Object.assign(process.env, ws.env);
+        const harness = await startHarness(bin, "bench", () => ({}));
+        const { cp, ws } = harness;
         try {
-            for (const crd of FLUX_CRDS) cp.kubectl(["apply", "--server-side", "-f", path.join(REFERENCE, "crds", crd)]);
             const cluster = { source: "existing", kubeconfig: cp.kubeconfig };
             const flux = { charts: { source: "local", directory: path.join(REFERENCE, "charts") }, instance: { distribution: { artifact: "" } } };
             const stack = await openStack({ stack: "bench", projectDir: ws.projectDir, env: process.env, create: true });
             const setConfig = async (m: Record<string, string>) => stack.setAllConfig(Object.fromEntries(Object.entries(m).map(([k, value]) => [k, { value }])));
             await setConfig(tenantsConfig(0, cluster, flux));
-            const run = { stack: "bench", projectDir: ws.projectDir, env: process.env };
+            const run = harness.run();
             await deploy(run); // the Flux tier, not timed: kubectl has no equivalent of it here
 
             await setConfig(tenantsConfig(n, cluster, flux));
@@ -56,8 +49,7 @@ export async function realApplyBench(bin: string, sizes: number[]): Promise<Real
             const noopApply = await seconds(() => cp.kubectl(["apply", "-f", file]));
             rows.push({ n, objects: docs.length, up, apply, noopUp, noopApply });
         } finally {
-            cp.stop();
-            ws.cleanup();
+            harness.stop();
         }
     }
     return rows;

@@ -9,48 +9,29 @@ import { after, before, describe, it } from "node:test";
 import { kindCommandLines, renderKindConfig } from "../../components/cluster";
 import { kindClusterSchema } from "../../stacks/config";
 import { main } from "../../stacks/driver/cli";
-import { deploy, destroy, EXIT, openStack, preview, refresh, type RunOptions } from "../../stacks/driver";
-import { type ControlPlane, startControlPlane } from "./controlPlane";
+import { deploy, destroy, EXIT, openStack, preview, refresh } from "../../stacks/driver";
+import type { ControlPlane } from "./controlPlane";
 import { installFakeKind } from "./fakeKind";
-import { FLUX_CRDS, getJson } from "./fluxApi";
-import { e2eWorkspace, type E2eWorkspace } from "./workspace";
+import { getJson } from "./fluxApi";
+import { type Harness, OFFLINE_FLUX, REPO, startHarness, toolchainBin } from "./harness";
+import type { E2eWorkspace } from "./workspace";
 
-const REPO = path.resolve(__dirname, "..", "..");
-const REFERENCE = path.resolve(REPO, "..", "shared", "reference");
-const BIN = process.env.FLUXSTACK_TOOLCHAIN_BIN;
-if (!BIN) throw new Error("FLUXSTACK_TOOLCHAIN_BIN is not set: run this through `npm run test:e2e`");
+const BIN = toolchainBin();
 
 describe("e2e: the kind stack without a container engine", () => {
+    let harness: Harness;
     let cp: ControlPlane;
     let ws: E2eWorkspace;
+    let run: Harness["run"];
     let fake: ReturnType<typeof installFakeKind>;
-    let run: (extra?: Partial<RunOptions>) => RunOptions;
-    const basePath = process.env.PATH;
 
     before(async () => {
-        cp = await startControlPlane(BIN);
-        ws = e2eWorkspace(REPO, BIN);
+        harness = await startHarness(BIN, "kind", () => OFFLINE_FLUX);
+        ({ cp, ws, run } = harness);
         fake = installFakeKind(path.join(path.dirname(ws.projectDir), "fake-kind"), cp.kubeconfig);
-        Object.assign(process.env, ws.env);
-        for (const crd of FLUX_CRDS) cp.kubectl(["apply", "--server-side", "-f", path.join(REFERENCE, "crds", crd)]);
-        run = (extra = {}) => ({
-            stack: "kind",
-            projectDir: ws.projectDir,
-            env: process.env,
-            config: {
-                "fluxstack:flux.charts.source": "local",
-                "fluxstack:flux.charts.directory": path.join(REFERENCE, "charts"),
-                "fluxstack:flux.instance.distribution.artifact": "",
-            },
-            ...extra,
-        });
     });
 
-    after(() => {
-        process.env.PATH = basePath;
-        cp?.stop();
-        ws?.cleanup();
-    });
+    after(() => harness?.stop());
 
     it("the real kind decodes the rendered config and stops only for want of a container engine", () => {
         const dir = fs.mkdtempSync(path.join(path.dirname(ws.projectDir), "kind-"));

@@ -1,18 +1,13 @@
 // The dev stack through the real Pulumi CLI, Kubernetes provider and charts, against a real API server.
 import * as assert from "node:assert/strict";
-import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { main } from "../../stacks/driver/cli";
-import { deploy, destroy, EXIT, openStack, preview, type RunOptions } from "../../stacks/driver";
-import { type ControlPlane, startControlPlane } from "./controlPlane";
-import { FLUX_CRDS, getJson, helmReleases, mayServiceAccount } from "./fluxApi";
-import { e2eWorkspace, type E2eWorkspace } from "./workspace";
-
-const REPO = path.resolve(__dirname, "..", "..");
-const REFERENCE = path.resolve(REPO, "..", "shared", "reference");
-const BIN = process.env.FLUXSTACK_TOOLCHAIN_BIN;
-if (!BIN) throw new Error("FLUXSTACK_TOOLCHAIN_BIN is not set: run this through `npm run test:e2e`");
+import { deploy, destroy, EXIT, openStack, preview } from "../../stacks/driver";
+import type { ControlPlane } from "./controlPlane";
+import { getJson, helmReleases, mayServiceAccount } from "./fluxApi";
+import { type Harness, OFFLINE_FLUX, startHarness, toolchainBin } from "./harness";
+import type { E2eWorkspace } from "./workspace";
 
 const TENANTS = {
     dev: { namespace: "fluxdemo-dev", name: "fluxdemo-dev" },
@@ -24,33 +19,17 @@ const STAGE_SYNC = {
 };
 
 describe("e2e: the dev stack on a real API server", () => {
+    let harness: Harness;
     let cp: ControlPlane;
     let ws: E2eWorkspace;
-    let run: (extra?: Partial<RunOptions>) => RunOptions;
+    let run: Harness["run"];
 
     before(async () => {
-        cp = await startControlPlane(BIN);
-        ws = e2eWorkspace(REPO, BIN);
-        Object.assign(process.env, ws.env); // the Automation API runs `pulumi` from this process's PATH
-        for (const crd of FLUX_CRDS) cp.kubectl(["apply", "--server-side", "-f", path.join(REFERENCE, "crds", crd)]);
-        run = (extra = {}) => ({
-            stack: "dev",
-            projectDir: ws.projectDir,
-            env: process.env,
-            config: {
-                "fluxstack:cluster.kubeconfig": cp.kubeconfig,
-                "fluxstack:flux.charts.source": "local",
-                "fluxstack:flux.charts.directory": path.join(REFERENCE, "charts"),
-                "fluxstack:flux.instance.distribution.artifact": "",
-            },
-            ...extra,
-        });
+        harness = await startHarness(toolchainBin(), "dev", (c) => ({ "fluxstack:cluster.kubeconfig": c.kubeconfig, ...OFFLINE_FLUX }));
+        ({ cp, ws, run } = harness);
     });
 
-    after(() => {
-        cp?.stop();
-        ws?.cleanup();
-    });
+    after(() => harness?.stop());
 
     it("1. up creates the releases, the FluxInstance, and the tenant's objects as specified", async () => {
         const { summary } = await deploy(run());

@@ -1,5 +1,7 @@
 import * as assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import * as os from "node:os";
+import * as path from "node:path";
 import { describe, it } from "node:test";
 import * as yaml from "js-yaml";
 import { kindCommandLines, renderKindConfig } from "../../../components/cluster";
@@ -55,8 +57,9 @@ describe("kind command lines", () => {
         });
     });
 
-    // The real kind binary, when the toolchain (tests/e2e/toolchain.sh) or the developer put one on PATH.
-    const kind = localMachine().which(process.env.KIND_BINARY ?? "kind");
+    // The real kind binary: $KIND_BINARY, the e2e toolchain's (tests/e2e/toolchain.sh), or one on PATH.
+    const toolchain = path.join(process.env.FLUXSTACK_TOOLCHAIN_DIR ?? path.join(os.homedir(), ".cache", "fluxstack-toolchain"), "bin", "kind");
+    const kind = [process.env.KIND_BINARY, toolchain, "kind"].map((k) => k && localMachine().which(k)).find(Boolean);
     it("use only flags that the real kind accepts", { skip: kind ? false : "no kind binary on PATH (tests/e2e/toolchain.sh builds one)" }, () => {
         for (const argv of Object.values(lines)) {
             const verb = argv.filter((a) => !a.startsWith("-") && !a.startsWith("/")).slice(0, 2);
