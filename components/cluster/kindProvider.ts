@@ -13,7 +13,9 @@ interface KindClusterState extends KindClusterInputs {
     kubeconfig: string;
 }
 
-// The provider's methods are serialized into the state by Pulumi, so they load Node's modules themselves.
+// The provider's methods are serialized into the state by Pulumi, so they load Node's modules themselves, and the
+// interface wants promises even where the work is synchronous.
+/* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/require-await */
 /**
  * Drives the `kind` CLI. A dynamic provider rather than @pulumi/command's local.Command because it can `read`:
  * `pulumi refresh` asks `kind get clusters` and drops a cluster that was deleted by hand, where a Command

@@ -70,18 +70,19 @@ async function execute(options: DriverOptions, env: NodeJS.ProcessEnv, io: Io, p
             const values = await outputs(run);
             const kubeconfig = values.kubeconfig;
             if (typeof kubeconfig !== "string") throw new DriverError(EXIT.failed, "the stack has no kubeconfig output: run up first");
-            const rows = await readStatus(kubectlReader(kubeconfig), String(values.fluxNamespace ?? "flux-system"),
+            const fluxNamespace = typeof values.fluxNamespace === "string" ? values.fluxNamespace : "flux-system";
+            const rows = await readStatus(kubectlReader(kubeconfig), fluxNamespace,
                 (values.tenants ?? {}) as Record<string, { namespace: string; syncs: string[] }>);
             io.out(options.json ? rows.map((r) => `${JSON.stringify(r)}\n`).join("") : `${formatTable(rows)}\n`);
             return allReady(rows) ? EXIT.ok : EXIT.notReady;
         }
         default: {
             const unreachable: never = options.operation;
-            throw new DriverError(EXIT.usage, `unknown operation ${unreachable}`);
+            throw new DriverError(EXIT.usage, `unknown operation ${String(unreachable)}`);
         }
     }
 }
 
 if (require.main === module) {
-    main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+    void main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
 }

@@ -1,13 +1,23 @@
-import { spawnSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { DriverError, EXIT } from "./exitCodes";
 
+/** The fields of a Flux object that status reads. */
+export interface FluxObject {
+    metadata: { name: string };
+    status?: {
+        conditions?: { type: string; status: string; message?: string }[];
+        artifact?: { revision?: string };
+        lastAppliedRevision?: string;
+    };
+}
+
 /** Reads Flux objects from the cluster; kubectl in real use, a fake in tests. */
 export interface ClusterReader {
     /** All objects of a resource (`gitrepositories.source.toolkit.fluxcd.io`) in a namespace. */
-    list(resource: string, namespace: string): Promise<any[]>;
+    list(resource: string, namespace: string): Promise<FluxObject[]>;
 }
 
 /** One line of the status table. */
@@ -30,9 +40,9 @@ export const RESOURCES = {
 
 type Tenants = Record<string, { namespace: string; syncs: string[] }>;
 
-function row(tenant: string, kind: string, namespace: string, name: string, obj: any | undefined): StatusRow {
+function row(tenant: string, kind: string, namespace: string, name: string, obj: FluxObject | undefined): StatusRow {
     if (!obj) return { tenant, kind, namespace, name, ready: "Missing", revision: "", message: "not found in the cluster" };
-    const ready = (obj.status?.conditions ?? []).find((c: any) => c.type === "Ready");
+    const ready = (obj.status?.conditions ?? []).find((c) => c.type === "Ready");
     const revision = obj.status?.artifact?.revision ?? obj.status?.lastAppliedRevision ?? "";
     return {
         tenant, kind, namespace, name,
@@ -45,14 +55,14 @@ function row(tenant: string, kind: string, namespace: string, name: string, obj:
 /** The FluxInstance's Ready condition, then each tenant's sources and Kustomizations. */
 export async function readStatus(reader: ClusterReader, fluxNamespace: string, tenants: Tenants): Promise<StatusRow[]> {
     const instances = await reader.list(RESOURCES.FluxInstance, fluxNamespace);
-    const rows = [row("(flux)", "FluxInstance", fluxNamespace, "flux", instances.find((i) => i.metadata?.name === "flux"))];
+    const rows = [row("(flux)", "FluxInstance", fluxNamespace, "flux", instances.find((i) => i.metadata.name === "flux"))];
     for (const [tenant, { namespace, syncs }] of Object.entries(tenants)) {
         for (const kind of ["GitRepository", "OCIRepository"] as const) {
             for (const obj of await reader.list(RESOURCES[kind], namespace)) rows.push(row(tenant, kind, namespace, obj.metadata.name, obj));
         }
         const kustomizations = await reader.list(RESOURCES.Kustomization, namespace);
         for (const name of syncs) {
-            rows.push(row(tenant, "Kustomization", namespace, name, kustomizations.find((k) => k.metadata?.name === name)));
+            rows.push(row(tenant, "Kustomization", namespace, name, kustomizations.find((k) => k.metadata.name === name)));
         }
     }
     return rows;
@@ -78,19 +88,19 @@ export function kubectlReader(kubeconfig: string, kubectl = process.env.KUBECTL 
             const file = path.join(dir, "kubeconfig");
             fs.writeFileSync(file, kubeconfig, { mode: 0o600 });
             try {
-                const out = spawnSync(kubectl, ["--kubeconfig", file, "get", resource, "-n", namespace, "-o", "json"], {
-                    encoding: "utf8",
-                    timeout: 60_000,
+                const stdout = await new Promise<string>((resolve, reject) => {
+                    execFile(kubectl, ["--kubeconfig", file, "get", resource, "-n", namespace, "-o", "json"],
+                        { timeout: 60_000, maxBuffer: 64 * 1024 * 1024 }, (error, out, stderr) => {
+                            if (!error) return resolve(out);
+                            if ((error as NodeJS.ErrnoException).code === "ENOENT") {
+                                return reject(new DriverError(EXIT.prerequisites, `status needs kubectl on PATH (or KUBECTL): ${error.message}`));
+                            }
+                            // A CRD that is not installed yet reads as "nothing there", which the table then shows.
+                            if (/the server doesn't have a resource type/.test(stderr)) return resolve('{"items": []}');
+                            reject(new DriverError(EXIT.failed, `kubectl get ${resource} -n ${namespace}: ${stderr.trim()}`));
+                        });
                 });
-                if (out.error) {
-                    throw new DriverError(EXIT.prerequisites, `status needs kubectl on PATH (or KUBECTL): ${out.error.message}`);
-                }
-                if (out.status !== 0) {
-                    // A CRD that is not installed yet reads as "nothing there", which the table then shows.
-                    if (/the server doesn't have a resource type/.test(out.stderr)) return [];
-                    throw new DriverError(EXIT.failed, `kubectl get ${resource} -n ${namespace}: ${out.stderr.trim()}`);
-                }
-                return JSON.parse(out.stdout).items ?? [];
+                return (JSON.parse(stdout) as { items?: FluxObject[] }).items ?? [];
             } finally {
                 fs.rmSync(dir, { recursive: true, force: true });
             }

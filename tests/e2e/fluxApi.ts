@@ -1,7 +1,7 @@
 import type { ControlPlane } from "./controlPlane";
 
 /** Reads an object as JSON, or undefined when it does not exist. */
-export function getJson(cp: ControlPlane, args: string[]): any | undefined {
+export function getJson(cp: ControlPlane, args: string[]): any {
     try {
         return JSON.parse(cp.kubectl(["get", ...args, "-o", "json"]));
     } catch (e) {

@@ -18,8 +18,8 @@ export interface Harness {
     cp: ControlPlane;
     ws: E2eWorkspace;
     /** Driver options for `stack` with the harness's config overrides, plus `extra`. */
-    run(extra?: Partial<RunOptions>): RunOptions;
-    stop(): void;
+    run: (extra?: Partial<RunOptions>) => RunOptions;
+    stop: () => void;
 }
 
 /** The toolchain's bin directory, set by tests/e2e/run.sh. */

@@ -53,6 +53,18 @@ describe("e2e: the dev stack on a real API server", () => {
             ["./dev", true, "30m0s", "fluxdemo-dev", { kind: "GitRepository", name: "flux-dev" }]);
     });
 
+    it("1b. status reads the cluster through the stack's kubeconfig: everything is there, nothing Ready (no controllers)", async () => {
+        const io = quietIo();
+        const code = await main(["status", "--stack", "dev", "--json"], process.env, io, ws.projectDir);
+        assert.equal(code, EXIT.notReady, io.text());
+        const rows = io.text().trim().split("\n").map((l) => JSON.parse(l));
+        assert.deepEqual(rows.map((r) => [r.kind, r.namespace, r.name, r.ready]), [
+            ["FluxInstance", "flux-system", "flux", "Unknown"],
+            ["GitRepository", "fluxdemo-dev", "flux-dev", "Unknown"],
+            ["Kustomization", "fluxdemo-dev", "flux-dev", "Unknown"],
+        ]);
+    });
+
     it("2. isolation: the tenant's account may deploy in its namespace only, and nothing cluster-wide", () => {
         const sa = { namespace: TENANTS.dev.namespace, name: TENANTS.dev.name };
         for (const [group, resource] of [["apps", "deployments"], ["", "services"]]) {

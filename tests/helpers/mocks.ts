@@ -76,7 +76,7 @@ async function outputOwners(value: unknown, seen = new Set<unknown>()): Promise<
         return [...owners];
     }
     if (value instanceof pulumi.Resource) return [];
-    const nested = await Promise.all(Object.values(value as object).map((v) => outputOwners(v, seen)));
+    const nested = await Promise.all(Object.values(value).map((v) => outputOwners(v, seen)));
     return nested.flat();
 }
 
@@ -94,7 +94,7 @@ const nameOf = (r: pulumi.Resource | undefined): Promise<string | undefined> =>
  */
 export async function record(program: () => unknown): Promise<Map<string, Recorded>> {
     const pending: Promise<Recorded>[] = [];
-    await pulumi.runtime.runInPulumiStack(async () => {
+    await pulumi.runtime.runInPulumiStack(() => {
         pulumi.runtime.registerStackTransformation((args) => {
             pending.push((async () => {
                 const explicit = await promiseOf(args.opts.dependsOn ?? []);
@@ -118,7 +118,7 @@ export async function record(program: () => unknown): Promise<Map<string, Record
             })());
             return undefined;
         });
-        return program();
+        return Promise.resolve(program());
     });
     const all = await Promise.all(pending);
     const byName = new Map<string, Recorded>();

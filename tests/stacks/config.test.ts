@@ -28,7 +28,7 @@ function problemsOf(config: Record<string, unknown>): string[] {
     try {
         load(config);
     } catch (e) {
-        assert.ok(e instanceof ConfigError, `expected a ConfigError, got ${e}`);
+        assert.ok(e instanceof ConfigError, `expected a ConfigError, got ${String(e)}`);
         return e.problems.map((p) => `${p.key}: ${p.message}`);
     }
     assert.fail("expected the config to be rejected");

@@ -208,7 +208,7 @@ describe("stack dev: exact inputs", async () => {
     });
 });
 
-describe("options that change the shape", async () => {
+describe("options that change the shape", () => {
     it("drops the probe policy when disabled, and the operator then waits for nothing", async () => {
         const { resources } = await buildUnderMocks(stackConfig("dev", { "fluxstack:flux": JSON.stringify({ probePolicy: { enabled: false } }) }));
         assert.equal(resources.has("flux-probe-policy"), false);

@@ -9,7 +9,7 @@ const CLUSTER: Record<string, any[]> = {
     [`${RESOURCES.GitRepository}/fluxdemo-dev`]: [{ metadata: { name: "flux-dev" }, status: { ...ready("True", "stored artifact for revision 'main@sha1:1234'"), artifact: { revision: "main@sha1:1234" } } }],
     [`${RESOURCES.Kustomization}/fluxdemo-dev`]: [{ metadata: { name: "flux-dev" }, status: { ...ready("False", "Deployment/fluxdemo-dev/kcheck\n  forbidden"), lastAppliedRevision: "" } }],
 };
-const fake: ClusterReader = { list: async (resource, ns) => CLUSTER[`${resource}/${ns}`] ?? [] };
+const fake: ClusterReader = { list: (resource, ns) => Promise.resolve(CLUSTER[`${resource}/${ns}`] ?? []) };
 
 describe("status", () => {
     it("reads the instance, then each tenant's sources and Kustomizations", async () => {
