@@ -69,10 +69,15 @@ export function checkPrerequisites(config: StackConfig, machine: Machine = local
             const fromEnv = ["AWS_ACCESS_KEY_ID", "AWS_PROFILE", "AWS_WEB_IDENTITY_TOKEN_FILE",
                 "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"].some((v) => env[v]);
             const fromFile = ["credentials", "config"].some((f) => machine.readFile(path.join(machine.homeDir, ".aws", f)) !== undefined);
-            return fromEnv || fromFile ? [] : [{
+            const problems: ConfigProblem[] = fromEnv || fromFile ? [] : [{
                 key: key("source"),
                 message: "eks needs AWS credentials: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run `aws configure`",
             }];
+            // The cluster's kubeconfig runs `aws eks get-token`: without the CLI the provider fails after the cluster exists.
+            if (!machine.which("aws")) {
+                problems.push({ key: key("source"), message: "eks needs the AWS CLI on PATH (the kubeconfig runs `aws eks get-token`)" });
+            }
+            return problems;
         }
         default: {
             const unreachable: never = cluster;

@@ -11,13 +11,14 @@ export interface EksVpcArgs {
     tags: Record<string, string>;
 }
 
-/** The /20 block number `index` of a /16-or-larger CIDR (10.0.0.0/16, 3 -> 10.0.48.0/20). */
+/** The /20 block number `index` of a /16-or-wider CIDR (10.0.0.0/16, 3 -> 10.0.48.0/20). */
 export function subnetCidr(vpcCidr: string, index: number): string {
-    const [base] = vpcCidr.split("/");
-    const octets = base.split(".").map(Number);
-    const third = octets[2] + index * 16;
-    if (third > 255) throw new Error(`${vpcCidr} has no room for subnet ${index}`);
-    return `${octets[0]}.${octets[1]}.${third}.0/20`;
+    const [base, prefix] = vpcCidr.split("/");
+    const network = base.split(".").reduce((n, octet) => n * 256 + Number(octet), 0);
+    const size = 2 ** (32 - Number(prefix));
+    if ((index + 1) * 4096 > size) throw new Error(`${vpcCidr} has no room for /20 subnet ${index}`);
+    const start = network - (network % size) + index * 4096;
+    return `${[24, 16, 8, 0].map((shift) => Math.floor(start / 2 ** shift) % 256).join(".")}/20`;
 }
 
 /**

@@ -1,8 +1,8 @@
 import * as fs from "node:fs";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import * as yaml from "js-yaml";
 import type { ClusterScope } from "./clusterScope";
+import { minifyKubeconfig } from "./minifyKubeconfig";
 
 export interface ExistingClusterArgs {
     /** Path of the kubeconfig file (resolved by the config loader). */
@@ -11,7 +11,7 @@ export interface ExistingClusterArgs {
     context?: string;
 }
 
-/** A cluster this program does not own: it only builds a provider from the given kubeconfig. */
+/** A cluster this program does not own: it only builds a provider from the given kubeconfig's one context. */
 export class ExistingCluster extends pulumi.ComponentResource implements ClusterScope {
     public readonly provider: k8s.Provider;
     /** The context's name, which stands for the cluster's name. */
@@ -20,23 +20,10 @@ export class ExistingCluster extends pulumi.ComponentResource implements Cluster
 
     constructor(name: string, args: ExistingClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("fluxstack:cluster:ExistingCluster", name, {}, opts);
-        const text = fs.readFileSync(args.kubeconfigPath, "utf8");
-        const context = args.context ?? currentContext(text, args.kubeconfigPath);
-        this.kubeconfig = pulumi.secret(text);
+        const { kubeconfig, context } = minifyKubeconfig(fs.readFileSync(args.kubeconfigPath, "utf8"), args.context);
+        this.kubeconfig = pulumi.secret(kubeconfig);
         this.clusterName = pulumi.output(context);
-        this.provider = new k8s.Provider(`${name}-provider`, {
-            kubeconfig: this.kubeconfig,
-            context,
-        }, { parent: this });
+        this.provider = new k8s.Provider(`${name}-provider`, { kubeconfig: this.kubeconfig }, { parent: this });
         this.registerOutputs({ clusterName: this.clusterName });
     }
-}
-
-function currentContext(kubeconfig: string, file: string): string {
-    const doc = yaml.load(kubeconfig) as { "current-context"?: string } | undefined;
-    const context = doc?.["current-context"];
-    if (!context) {
-        throw new Error(`${file} has no current-context; set cluster.context in the stack config`);
-    }
-    return context;
 }

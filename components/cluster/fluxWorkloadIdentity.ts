@@ -32,7 +32,7 @@ export function irsaPatch(controllers: readonly string[], roleArn: string): Kust
  */
 export class FluxWorkloadIdentity extends pulumi.ComponentResource {
     public readonly role: aws.iam.Role;
-    /** Patches for the FluxInstance: the IRSA annotation, or none for Pod Identity. */
+    /** Patches for the FluxInstance: the IRSA annotation, or none (once the associations exist) for Pod Identity. */
     public readonly patches: pulumi.Output<KustomizePatch[]>;
 
     constructor(name: string, args: FluxWorkloadIdentityArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -71,15 +71,15 @@ export class FluxWorkloadIdentity extends pulumi.ComponentResource {
                 clusterName: cluster.eksCluster.name,
                 addonName: "eks-pod-identity-agent",
             }, { parent: this });
-            identity.controllers.forEach((controller) => {
-                new aws.eks.PodIdentityAssociation(`${name}-${controller}`, {
-                    clusterName: cluster.eksCluster.name,
-                    namespace: fluxNamespace,
-                    serviceAccount: controller,
-                    roleArn: this.role.arn,
-                }, { parent: this, dependsOn: [agent] }); // credentials are served by the agent add-on
-            });
-            this.patches = pulumi.output([]);
+            const associations = identity.controllers.map((controller) => new aws.eks.PodIdentityAssociation(`${name}-${controller}`, {
+                clusterName: cluster.eksCluster.name,
+                namespace: fluxNamespace,
+                serviceAccount: controller,
+                roleArn: this.role.arn,
+            }, { parent: this, dependsOn: [agent] })); // credentials are served by the agent add-on
+            // No patch, but the instance must wait for the associations: a pod started before its association
+            // gets no credentials until it restarts.
+            this.patches = pulumi.all(associations.map((a) => a.associationId)).apply((): KustomizePatch[] => []);
         }
         this.registerOutputs({ roleArn: this.role.arn });
     }

@@ -6,3 +6,4 @@ export * from "./fluxWorkloadIdentity";
 export * from "./kindCluster";
 export * from "./kindConfig";
 export * from "./kindProvider";
+export * from "./minifyKubeconfig";

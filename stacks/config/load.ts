@@ -3,6 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { z } from "zod";
 import { crossCheck, type Indexed } from "./crossChecks";
+import { platformChecks } from "./platformChecks";
 import { ConfigError, type ConfigProblem, problemsFromIssues } from "./errors";
 import { stackConfigShape, syncSchema, tenantSchema } from "./schema";
 import type { StackConfig, Sync, Tenant } from "./stackConfig";
@@ -53,6 +54,7 @@ export function loadStackConfig(raw: Readonly<Record<string, string>>, project: 
         return tenant === undefined ? [] : [{ index, value: tenant }];
     });
     problems.push(...crossCheck(project, flux?.namespace, tenants, syncs, declaredTenants, syncTenants));
+    problems.push(...platformChecks(project, cluster, flux, syncs));
     if (flux?.charts.source === "local") problems.push(...checkLocalCharts(flux.charts.directory, options.projectDir, prefix));
 
     if (problems.length > 0 || !cluster || !flux || !tenants || !syncs) throw new ConfigError(problems);

@@ -2,6 +2,11 @@ import { z } from "zod";
 import * as d from "./defaults";
 import { fluxDuration, kubernetesLabelName, kubernetesObjectName, nonEmpty, urlWithScheme } from "./patterns";
 
+/** A list whose entries must differ (the charts' schemas say uniqueItems; duplicate names clash in Pulumi). */
+function unique<T extends z.ZodArray<z.ZodType>>(list: T) {
+    return list.refine((items) => new Set(items).size === items.length, { error: "must not repeat an entry" });
+}
+
 /** Cluster source `existing`: a cluster reached through a kubeconfig file. */
 export const existingClusterSchema = z.strictObject({
     source: z.literal("existing"),
@@ -38,8 +43,7 @@ const fluxIdentitySchema = z.discriminatedUnion("mode", [
         /** IAM policies attached to the controllers' role (e.g. AmazonEC2ContainerRegistryReadOnly). */
         policyArns: z.array(nonEmpty).min(1, { error: "must name at least one IAM policy ARN" }),
         /** The Flux controllers that get the role. */
-        controllers: z.array(z.enum(["source-controller", "kustomize-controller", "image-reflector-controller"]))
-            .min(1)
+        controllers: unique(z.array(z.enum(["source-controller", "kustomize-controller", "image-reflector-controller"])).min(1))
             .default(["source-controller"]),
     }),
 ]);
@@ -52,15 +56,21 @@ export const eksClusterSchema = z.strictObject({
     kubernetesVersion: z.string().regex(/^1\.\d+$/, { error: "must be a Kubernetes minor version such as 1.34" }),
     vpc: z
         .strictObject({
-            cidr: nonEmpty.default(d.DEFAULT_EKS.vpcCidr),
+            /** /16 or wider: subnets are /20 blocks, two per zone. */
+            cidr: z.cidrv4({ error: "must be an IPv4 CIDR such as 10.0.0.0/16" })
+                .refine((c) => !c.includes("/") || Number(c.split("/")[1]) <= 16, { error: "must be a /16 or wider (subnets are /20 blocks)" })
+                .default(d.DEFAULT_EKS.vpcCidr),
             availabilityZones: z.int().min(2).max(6).default(d.DEFAULT_EKS.availabilityZones),
             /** Use an existing VPC instead of creating one: its id and the private subnets for the nodes. */
             existingVpcId: nonEmpty.optional(),
-            privateSubnetIds: z.array(nonEmpty).optional(),
+            privateSubnetIds: z.array(nonEmpty).min(2, { error: "EKS needs at least two subnets, in two zones" }).optional(),
             publicSubnetIds: z.array(nonEmpty).optional(),
         })
         .refine((v) => (v.existingVpcId === undefined) === (v.privateSubnetIds === undefined), {
             error: "existingVpcId and privateSubnetIds go together: give both or neither",
+        })
+        .refine((v) => v.publicSubnetIds === undefined || v.existingVpcId !== undefined, {
+            error: "publicSubnetIds only go with existingVpcId (a new VPC makes its own)",
         })
         .default({ cidr: d.DEFAULT_EKS.vpcCidr, availabilityZones: d.DEFAULT_EKS.availabilityZones }),
     nodeGroup: z
@@ -127,7 +137,7 @@ export const fluxSchema = z.strictObject({
                         .default(d.DEFAULT_DISTRIBUTION.artifact),
                 })
                 .default({ ...d.DEFAULT_DISTRIBUTION }),
-            components: z.array(z.enum(d.FLUX_COMPONENTS)).min(2).default([...d.DEFAULT_COMPONENTS]),
+            components: unique(z.array(z.enum(d.FLUX_COMPONENTS)).min(2)).default([...d.DEFAULT_COMPONENTS]),
             healthcheck: z.boolean().default(true),
             healthcheckTimeout: fluxDuration.default(d.DEFAULT_HEALTHCHECK_TIMEOUT),
             timeoutSeconds: z.int().min(30).default(d.DEFAULT_RELEASE_TIMEOUT_SECONDS),

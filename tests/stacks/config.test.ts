@@ -3,6 +3,7 @@ import { describe, it } from "node:test";
 import { ConfigError, DEFAULT_DISTRIBUTION, loadStackConfig } from "../../stacks/config";
 import { PROJECT, PROJECT_DIR, toConfigMap } from "../helpers/stackFiles";
 
+const EKS = { source: "eks", name: "lab", region: "eu-north-1", kubernetesVersion: "1.34" };
 const ENV = { env: { KUBECONFIG: "/tmp/kubeconfig" }, projectDir: PROJECT_DIR };
 
 /** A valid base config (scenario 1 on an existing cluster) that each bad case breaks in one place. */
@@ -123,6 +124,33 @@ const BAD: Case[] = [
     ["eks IRSA without policies", (c) => {
         c.cluster = { source: "eks", name: "lab", region: "eu-north-1", kubernetesVersion: "1.34", fluxIdentity: { mode: "irsa", policyArns: [] } };
     }, ["fluxstack:cluster.fluxIdentity.policyArns: must name at least one IAM policy ARN"]],
+    ["eks VPC CIDR that is not a CIDR", (c) => { c.cluster = { ...EKS, vpc: { cidr: "banana" } }; }, [
+        "fluxstack:cluster.vpc.cidr: must be an IPv4 CIDR such as 10.0.0.0/16",
+    ]],
+    ["eks VPC narrower than /16", (c) => { c.cluster = { ...EKS, vpc: { cidr: "10.0.0.0/20" } }; }, [
+        "fluxstack:cluster.vpc.cidr: must be a /16 or wider (subnets are /20 blocks)",
+    ]],
+    ["eks existing VPC with one subnet", (c) => { c.cluster = { ...EKS, vpc: { existingVpcId: "vpc-1", privateSubnetIds: ["subnet-a"] } }; }, [
+        "fluxstack:cluster.vpc.privateSubnetIds: EKS needs at least two subnets, in two zones",
+    ]],
+    ["eks public subnets without an existing VPC", (c) => { c.cluster = { ...EKS, vpc: { publicSubnetIds: ["subnet-a"] } }; }, [
+        "fluxstack:cluster.vpc: publicSubnetIds only go with existingVpcId (a new VPC makes its own)",
+    ]],
+    ["eks identity naming a controller twice", (c) => {
+        c.cluster = { ...EKS, fluxIdentity: { mode: "podIdentity", policyArns: ["arn:aws:iam::aws:policy/x"], controllers: ["source-controller", "source-controller"] } };
+    }, ["fluxstack:cluster.fluxIdentity.controllers: must not repeat an entry"]],
+    ["a component twice", (c) => { c.flux = { instance: { components: ["source-controller", "kustomize-controller", "source-controller"] } }; }, [
+        "fluxstack:flux.instance.components: must not repeat an entry",
+    ]],
+    ["syncs without the kustomize controller", (c) => { c.flux = { instance: { components: ["source-controller", "helm-controller"] } }; }, [
+        "fluxstack:flux.instance.components: syncs are configured, so it must include kustomize-controller",
+    ]],
+    ["syncs without the health check", (c) => { c.flux = { instance: { healthcheck: false } }; }, [
+        "fluxstack:flux.instance.healthcheck: must stay true while syncs are configured: it is what makes them wait until the Flux CRDs exist",
+    ]],
+    ["an AWS OCI source on a cluster without AWS identity", (c) => { c.syncs[0].source = { kind: "OCIRepository", url: "oci://x/y", provider: "aws" }; }, [
+        "fluxstack:syncs[0].source.provider: aws needs an EKS cluster with cluster.fluxIdentity (irsa or podIdentity) so the controllers have an AWS identity",
+    ]],
     ["eks admin that is not a role ARN", (c) => {
         c.cluster = { source: "eks", name: "lab", region: "eu-north-1", kubernetesVersion: "1.34", adminRoleArns: ["admin"] };
     }, ["fluxstack:cluster.adminRoleArns[0]: must be an IAM role ARN"]],

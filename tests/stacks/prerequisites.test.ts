@@ -53,13 +53,14 @@ describe("checkPrerequisites", () => {
             machine({ binaries: ["kind", "docker"], running: ["docker"], env: { KIND_EXPERIMENTAL_PROVIDER: "podman" } }), [
                 "fluxstack:cluster.source: kind needs a container engine (podman) and none is on PATH",
             ]],
-        ["eks: no AWS credentials", { source: "eks", name: "lab", region: "eu-north-1", kubernetesVersion: "1.34" }, machine(), [
+        ["eks: no AWS credentials, no AWS CLI", { source: "eks", name: "lab", region: "eu-north-1", kubernetesVersion: "1.34" }, machine(), [
             "fluxstack:cluster.source: eks needs AWS credentials: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run `aws configure`",
+            "fluxstack:cluster.source: eks needs the AWS CLI on PATH (the kubeconfig runs `aws eks get-token`)",
         ]],
-        ["eks: a profile in the environment", { source: "eks", name: "lab", region: "eu-north-1", kubernetesVersion: "1.34" },
-            machine({ env: { AWS_PROFILE: "lab" } }), []],
-        ["eks: a shared credentials file", { source: "eks", name: "lab", region: "eu-north-1", kubernetesVersion: "1.34" },
-            machine({ files: { "/home/me/.aws/credentials": "[default]\n" } }), []],
+        ["eks: a profile in the environment and the CLI", { source: "eks", name: "lab", region: "eu-north-1", kubernetesVersion: "1.34" },
+            machine({ env: { AWS_PROFILE: "lab" }, binaries: ["aws"] }), []],
+        ["eks: a shared credentials file and the CLI", { source: "eks", name: "lab", region: "eu-north-1", kubernetesVersion: "1.34" },
+            machine({ files: { "/home/me/.aws/credentials": "[default]\n" }, binaries: ["aws"] }), []],
     ];
     for (const [title, cluster, m, expected] of cases) {
         it(title, () => assert.deepEqual(problems(cluster, m), expected));

@@ -7,7 +7,7 @@ installMocks();
 import { renderKindConfig } from "../../../components/cluster";
 import type { KindClusterConfig } from "../../../stacks/config";
 import { buildUnderMocks, FIXTURE_KUBECONFIG, get, stackConfig } from "../../helpers/platform";
-import * as fs from "node:fs";
+import * as yaml from "js-yaml";
 import * as pulumi from "@pulumi/pulumi";
 
 const EKS = {
@@ -18,11 +18,25 @@ const EKS = {
 describe("cluster source: existing", async () => {
     const { resources, outputs } = await buildUnderMocks(stackConfig("dev"));
 
-    it("builds the one provider from the kubeconfig file and its current context", () => {
-        assert.deepEqual(get(resources, "cluster-provider").inputs, {
-            kubeconfig: fs.readFileSync(FIXTURE_KUBECONFIG, "utf8"),
-            context: "lab",
+    it("builds the one provider from the kubeconfig cut down to its current context", () => {
+        assert.deepEqual(yaml.load(get(resources, "cluster-provider").inputs.kubeconfig), {
+            apiVersion: "v1",
+            kind: "Config",
+            clusters: [{ name: "lab", cluster: { server: "https://127.0.0.1:6443" } }],
+            users: [{ name: "admin", user: { token: "not-a-real-token" } }],
+            contexts: [{ name: "lab", context: { cluster: "lab", user: "admin" } }],
+            "current-context": "lab",
         });
+    });
+
+    it("uses the configured context, and keeps the others' credentials out", async () => {
+        const config = stackConfig("dev", { "fluxstack:cluster": JSON.stringify({ source: "existing", kubeconfig: FIXTURE_KUBECONFIG, context: "prod" }) });
+        const { resources: r, outputs: o } = await buildUnderMocks(config);
+        const kubeconfig = get(r, "cluster-provider").inputs.kubeconfig as string;
+        assert.equal((yaml.load(kubeconfig) as any)["current-context"], "prod");
+        assert.doesNotMatch(kubeconfig, /not-a-real-token/);
+        assert.equal(await promiseOf(o.kubeconfig), kubeconfig);
+        assert.equal(await promiseOf(o.clusterName), "prod");
     });
 
     it("creates no cluster, and outputs the context name and the kubeconfig as a secret", async () => {
@@ -151,5 +165,6 @@ describe("cluster source: eks options", () => {
         assert.deepEqual(associations.map((a) => [a.inputs.namespace, a.inputs.serviceAccount]),
             [["flux-system", "source-controller"], ["flux-system", "image-reflector-controller"]]);
         assert.deepEqual(get(resources, "flux-instance").inputs.values.instance.kustomize.patches, []);
+        for (const a of associations) assert.ok(get(resources, "flux-instance").dependsOn.has(a.name), `the instance waits for ${a.name}`);
     });
 });
