@@ -17,7 +17,8 @@ const VARIANTS: [string, string, Record<string, string>][] = [
     ["kind", "kind", {}],
     ["eks", "eks", {}],
     ["air-gapped (embedded manifests)", "dev", { "fluxstack:flux": JSON.stringify({ instance: { distribution: { artifact: "" } } }) }],
-    ["all components, no health check", "dev", {
+    ["all components, no health check (so no syncs)", "dev", {
+        "fluxstack:syncs": "[]",
         "fluxstack:flux": JSON.stringify({
             operator: { multitenancy: false },
             instance: {

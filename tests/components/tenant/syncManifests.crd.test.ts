@@ -18,7 +18,10 @@ function validate(manifest: { kind: string }): string[] {
 
 /** Every option a sync can set, so each rendered field meets its CRD at least once. */
 const RICH = toConfigMap({
-    "fluxstack:cluster": { source: "existing", kubeconfig: "/dev/null" },
+    "fluxstack:cluster": {
+        source: "eks", name: "lab", region: "eu-north-1", kubernetesVersion: "1.34",
+        fluxIdentity: { mode: "irsa", policyArns: ["arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly"] },
+    },
     "fluxstack:tenants": [{ name: "team-a" }],
     "fluxstack:syncs": [
         { name: "git-tag", tenant: "team-a", path: "./apps", source: { kind: "GitRepository", url: "ssh://git@example.com/apps.git", ref: { tag: "v1.2.3" }, secretRef: "git-auth" }, timeout: "3m", wait: true },
