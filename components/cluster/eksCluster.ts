@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { EksClusterConfig } from "../../stacks/config";
 import type { KustomizePatch } from "../flux/helmValues";
 import type { ClusterScope } from "./clusterScope";
+import { arnName } from "./arnName";
 import { EksVpc } from "./eksVpc";
 import { FluxWorkloadIdentity } from "./fluxWorkloadIdentity";
 
@@ -34,10 +35,12 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterScope
     public readonly fluxPatches: pulumi.Output<KustomizePatch[]>;
 
     constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("fluxstack:cluster:EksCluster", name, {}, opts);
         const { config } = args;
-        const awsProvider = new aws.Provider(`${name}-aws`, { region: config.region, defaultTags: { tags: config.tags } });
-        super("fluxstack:cluster:EksCluster", name, {}, { ...opts, providers: { aws: awsProvider } });
-        const parent = { parent: this };
+        // One AWS provider for everything below, with the stack's region and tags: nothing uses ambient AWS config.
+        const awsProvider = new aws.Provider(`${name}-aws`, { region: config.region, defaultTags: { tags: config.tags } }, { parent: this });
+        const parent = { parent: this, providers: { aws: awsProvider } }; // for components
+        const awsChild = { parent: this, provider: awsProvider }; // for resources
 
         let vpcId: pulumi.Input<string>;
         let privateSubnetIds: pulumi.Input<string>[];
@@ -63,9 +66,9 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterScope
                 Version: "2012-10-17",
                 Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
             }),
-        }, parent);
-        const nodePolicies = NODE_POLICIES.map((policyArn, i) =>
-            new aws.iam.RolePolicyAttachment(`${name}-node-policy-${i}`, { role: nodeRole.name, policyArn }, parent));
+        }, awsChild);
+        const nodePolicies = NODE_POLICIES.map((policyArn) =>
+            new aws.iam.RolePolicyAttachment(`${name}-node-${arnName(policyArn)}`, { role: nodeRole.name, policyArn }, awsChild));
 
         this.cluster = new eks.Cluster(`${name}-eks`, {
             name: config.name,
@@ -76,7 +79,8 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterScope
             nodeAssociatePublicIpAddress: false,
             skipDefaultNodeGroup: true,
             authenticationMode: eks.AuthenticationMode.Api,
-            accessEntries: Object.fromEntries(config.adminRoleArns.map((principalArn, i) => [`admin-${i}`, {
+            // Keyed by the role, not its place in the list: removing one admin leaves the others' entries alone.
+            accessEntries: Object.fromEntries(config.adminRoleArns.map((principalArn) => [`admin-${arnName(principalArn)}`, {
                 principalArn,
                 accessPolicies: { admin: { policyArn: EKS_ADMIN_POLICY, accessScope: { type: "cluster" } } },
             }])),

@@ -3,6 +3,7 @@ import type * as eks from "@pulumi/eks";
 import * as pulumi from "@pulumi/pulumi";
 import type { EksClusterConfig } from "../../stacks/config";
 import type { KustomizePatch } from "../flux/helmValues";
+import { arnName } from "./arnName";
 
 type Identity = Exclude<EksClusterConfig["fluxIdentity"], { mode: "none" }>;
 
@@ -60,9 +61,9 @@ export class FluxWorkloadIdentity extends pulumi.ComponentResource {
             });
 
         this.role = new aws.iam.Role(`${name}-role`, { assumeRolePolicy: trustPolicy, tags: args.tags }, { parent: this });
-        identity.policyArns.forEach((policyArn, i) => {
-            new aws.iam.RolePolicyAttachment(`${name}-policy-${i}`, { role: this.role.name, policyArn }, { parent: this });
-        });
+        for (const policyArn of identity.policyArns) {
+            new aws.iam.RolePolicyAttachment(`${name}-${arnName(policyArn)}`, { role: this.role.name, policyArn }, { parent: this });
+        }
 
         if (identity.mode === "irsa") {
             this.patches = this.role.arn.apply((arn) => [irsaPatch(identity.controllers, arn)]);

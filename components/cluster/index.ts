@@ -1,3 +1,4 @@
+export * from "./arnName";
 export * from "./clusterScope";
 export * from "./eksCluster";
 export * from "./eksVpc";

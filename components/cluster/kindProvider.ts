@@ -36,7 +36,14 @@ export const kindProvider: pulumi.dynamic.ResourceProvider = {
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
         }
-        const kubeconfig = execFileSync(inputs.kindBinary, commands.kubeconfig, { encoding: "utf8" });
+        let kubeconfig: string;
+        try {
+            kubeconfig = execFileSync(inputs.kindBinary, commands.kubeconfig, { encoding: "utf8" });
+        } catch (e) {
+            // Not recorded in the state unless create returns: delete what was made, or the next up meets it.
+            execFileSync(inputs.kindBinary, commands.delete, { stdio: "ignore" });
+            throw e;
+        }
         const outs: KindClusterState = { ...inputs, kubeconfig };
         return { id: inputs.name, outs };
     },

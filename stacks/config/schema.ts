@@ -41,7 +41,7 @@ const fluxIdentitySchema = z.discriminatedUnion("mode", [
     z.strictObject({
         mode: z.enum(["irsa", "podIdentity"]),
         /** IAM policies attached to the controllers' role (e.g. AmazonEC2ContainerRegistryReadOnly). */
-        policyArns: z.array(nonEmpty).min(1, { error: "must name at least one IAM policy ARN" }),
+        policyArns: unique(z.array(nonEmpty).min(1, { error: "must name at least one IAM policy ARN" })),
         /** The Flux controllers that get the role. */
         controllers: unique(z.array(z.enum(["source-controller", "kustomize-controller", "image-reflector-controller"])).min(1))
             .default(["source-controller"]),
@@ -86,8 +86,7 @@ export const eksClusterSchema = z.strictObject({
         })
         .default({ ...d.DEFAULT_EKS, instanceTypes: [...d.DEFAULT_EKS.instanceTypes] }),
     /** IAM role ARNs that get cluster-admin through EKS access entries. */
-    adminRoleArns: z
-        .array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, { error: "must be an IAM role ARN" }))
+    adminRoleArns: unique(z.array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, { error: "must be an IAM role ARN" })))
         .default([]),
     tags: z.record(z.string(), z.string()).default({}),
     fluxIdentity: fluxIdentitySchema.default({ mode: "none" }),

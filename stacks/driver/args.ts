@@ -13,16 +13,19 @@ export interface DriverOptions {
     expectNoChanges: boolean;
     /** up/preview: refresh first. */
     refresh: boolean;
+    /** outputs: print secret values instead of `[secret]`. */
+    showSecrets: boolean;
 }
 
 export const USAGE = `usage: npm run stack -- <${OPERATIONS.join("|")}> --stack NAME [options]
 
   --stack, -s NAME          the stack (dev, kind, eks, ...); env FLUXSTACK_STACK
-  --config, -c KEY=VALUE    config override, repeatable; KEY may be a path: fluxstack:flux.namespace=flux
-                            (env FLUXSTACK_CONFIG: the same pairs, one per line)
+  --config, -c KEY=VALUE    config override for this run, repeatable; KEY may be a path:
+                            fluxstack:flux.namespace=flux (env FLUXSTACK_CONFIG: the same pairs, one per line)
   --json                    newline-delimited JSON engine events (status: JSON rows), then a JSON summary
   --expect-no-changes       preview: exit ${EXIT.changes} if anything would change (a drift gate)
   --refresh                 preview/up: refresh the state from the cluster first
+  --show-secrets            outputs: print secret values (the kubeconfig) instead of [secret]
   --help, -h                this text
 
 State: a local file backend in .pulumi-state/ unless PULUMI_BACKEND_URL names another.
@@ -47,7 +50,7 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}):
     }
     let operation: Operation | undefined;
     let stack = env.FLUXSTACK_STACK;
-    const flags = { json: false, expectNoChanges: false, refresh: false };
+    const flags = { json: false, expectNoChanges: false, refresh: false, showSecrets: false };
     for (let i = 0; i < argv.length; i++) {
         const arg = argv[i];
         const value = () => {
@@ -62,6 +65,7 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}):
             case "--json": flags.json = true; break;
             case "--expect-no-changes": flags.expectNoChanges = true; break;
             case "--refresh": flags.refresh = true; break;
+            case "--show-secrets": flags.showSecrets = true; break;
             default:
                 if (arg.startsWith("-")) throw new DriverError(EXIT.usage, `unknown option ${arg}`);
                 if (operation) throw new DriverError(EXIT.usage, `one operation at a time: got ${operation} and ${arg}`);
@@ -79,5 +83,6 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}):
     if (flags.refresh && operation !== "preview" && operation !== "up") {
         throw new DriverError(EXIT.usage, "--refresh goes with preview or up");
     }
+    if (flags.showSecrets && operation !== "outputs") throw new DriverError(EXIT.usage, "--show-secrets goes with outputs");
     return { operation, stack, config, ...flags };
 }

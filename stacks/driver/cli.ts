@@ -62,12 +62,12 @@ async function execute(options: DriverOptions, env: NodeJS.ProcessEnv, io: Io, p
         case "refresh": return report(await refresh(run));
         case "destroy": return report(await destroy(run));
         case "outputs": {
-            const values = await outputs(run);
+            const values = await outputs({ ...run, showSecrets: options.showSecrets });
             io.out(`${JSON.stringify(values, null, options.json ? undefined : 2)}\n`);
             return EXIT.ok;
         }
         case "status": {
-            const values = await outputs(run);
+            const values = await outputs({ ...run, showSecrets: true }); // the kubeconfig, used, never printed
             const kubeconfig = values.kubeconfig;
             if (typeof kubeconfig !== "string") throw new DriverError(EXIT.failed, "the stack has no kubeconfig output: run up first");
             const fluxNamespace = typeof values.fluxNamespace === "string" ? values.fluxNamespace : "flux-system";

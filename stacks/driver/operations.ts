@@ -1,4 +1,4 @@
-import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
+import type { EngineEvent, OutputMap, Stack } from "@pulumi/pulumi/automation";
 import { DriverError, EXIT } from "./exitCodes";
 import { type ChangeSummary, summarize } from "./summary";
 import { openStack, type OpenStackOptions } from "./workspace";
@@ -20,21 +20,26 @@ export interface OperationResult {
     outputs?: Record<string, unknown>;
 }
 
-/** Runs `op` on the stack, collecting the engine's events into a summary. */
-async function run(options: RunOptions, create: boolean,
-    op: (stack: Stack, stream: { onOutput?: (t: string) => void; onEvent: (e: EngineEvent) => void }) => Promise<unknown>):
-    Promise<{ stack: Stack; summary: ChangeSummary }> {
-    const stack = await openStack({ ...options, create });
+/** Runs `op` on the stack, collecting the engine's events into a summary; puts overrides back afterwards. */
+async function run<T>(options: RunOptions, create: boolean,
+    op: (stack: Stack, stream: { onOutput?: (t: string) => void; onEvent: (e: EngineEvent) => void }) => Promise<T>):
+    Promise<{ result: T; summary: ChangeSummary }> {
+    const { stack, restore } = await openStack({ ...options, create });
     const events: EngineEvent[] = [];
-    await op(stack, {
-        onOutput: options.onOutput,
-        onEvent: (e) => { events.push(e); options.onEvent?.(e); },
-    });
-    return { stack, summary: summarize(events) };
+    try {
+        const result = await op(stack, {
+            onOutput: options.onOutput,
+            onEvent: (e) => { events.push(e); options.onEvent?.(e); },
+        });
+        return { result, summary: summarize(events) };
+    } finally {
+        restore();
+    }
 }
 
 export async function preview(options: RunOptions): Promise<OperationResult> {
-    const { summary } = await run(options, true, (stack, stream) => stack.preview({ ...stream, refresh: options.refresh }));
+    // A drift gate must not conjure up a stack that is not there (a typo would then "find changes").
+    const { summary } = await run(options, !options.expectNoChanges, (stack, stream) => stack.preview({ ...stream, refresh: options.refresh }));
     if (options.expectNoChanges && summary.changes > 0) {
         throw new DriverError(EXIT.changes, `preview found ${summary.changes} change(s) where none were expected`);
     }
@@ -43,8 +48,11 @@ export async function preview(options: RunOptions): Promise<OperationResult> {
 
 /** `up`: create or update the stack. */
 export async function deploy(options: RunOptions): Promise<OperationResult> {
-    const { stack, summary } = await run(options, true, (s, stream) => s.up({ ...stream, refresh: options.refresh }));
-    return { summary, outputs: plainOutputs(await stack.outputs()) };
+    const { result, summary } = await run(options, true, async (stack, stream) => {
+        await stack.up({ ...stream, refresh: options.refresh });
+        return stack.outputs();
+    });
+    return { summary, outputs: plainOutputs(result, true) };
 }
 
 export async function refresh(options: RunOptions): Promise<OperationResult> {
@@ -57,12 +65,12 @@ export async function destroy(options: RunOptions): Promise<OperationResult> {
     return { summary };
 }
 
-/** The stack outputs, secrets included (for status and pipelines that need the kubeconfig). */
-export async function outputs(options: RunOptions): Promise<Record<string, unknown>> {
-    const stack = await openStack({ ...options, create: false });
-    return plainOutputs(await stack.outputs());
+/** The stack outputs; secret ones read `[secret]` unless `showSecrets` (as `pulumi stack output` does). */
+export async function outputs(options: RunOptions & { showSecrets?: boolean }): Promise<Record<string, unknown>> {
+    const { result } = await run(options, false, (stack) => stack.outputs());
+    return plainOutputs(result, options.showSecrets ?? false);
 }
 
-function plainOutputs(map: Record<string, { value: unknown }>): Record<string, unknown> {
-    return Object.fromEntries(Object.entries(map).map(([k, v]) => [k, v.value]));
+function plainOutputs(map: OutputMap, showSecrets: boolean): Record<string, unknown> {
+    return Object.fromEntries(Object.entries(map).map(([k, v]) => [k, v.secret && !showSecrets ? "[secret]" : v.value]));
 }

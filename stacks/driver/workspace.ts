@@ -40,8 +40,18 @@ export interface OpenStackOptions {
     create: boolean;
 }
 
-/** Selects (or creates) the stack on the project's program, with backend, passphrase and overrides in place. */
-export async function openStack(options: OpenStackOptions): Promise<Stack> {
+/** An open stack, and how to put its stack file back as it was (overrides are for one run). */
+export interface OpenedStack {
+    stack: Stack;
+    restore: () => void;
+}
+
+/**
+ * Selects (or creates) the stack on the project's program, with backend, passphrase and overrides in place.
+ * Overrides are written to the stack file (that is how the CLI takes config), so `restore` puts the file back:
+ * an override lasts one run and never edits checked-in config. A new stack's encryption salt is kept.
+ */
+export async function openStack(options: OpenStackOptions): Promise<OpenedStack> {
     const projectDir = options.projectDir ?? PROJECT_DIR;
     const env = options.env ?? process.env;
     if (!localMachine(env).which("pulumi")) {
@@ -49,7 +59,8 @@ export async function openStack(options: OpenStackOptions): Promise<Stack> {
     }
     const backend = backendUrl(projectDir, env);
     if (backend.startsWith("file://")) fs.mkdirSync(backend.slice("file://".length), { recursive: true });
-    const stackFile = readIfExists(path.join(projectDir, `Pulumi.${options.stack}.yaml`));
+    const stackFilePath = path.join(projectDir, `Pulumi.${options.stack}.yaml`);
+    const stackFile = readIfExists(stackFilePath);
     checkPassphrase(backend, stackFile, env);
 
     const args = { stackName: options.stack, workDir: projectDir };
@@ -60,10 +71,16 @@ export async function openStack(options: OpenStackOptions): Promise<Stack> {
         ? await LocalWorkspace.createOrSelectStack(args, opts)
         : await LocalWorkspace.selectStack(args, opts);
     const overrides = Object.entries(options.config ?? {});
+    const settled = readIfExists(stackFilePath); // as created or selected, before any override
     if (overrides.length > 0) {
         await stack.setAllConfig(Object.fromEntries(overrides.map(([k, value]) => [k, { value }])), true);
     }
-    return stack;
+    const restore = () => {
+        if (overrides.length === 0) return;
+        if (settled === undefined) fs.rmSync(stackFilePath, { force: true });
+        else fs.writeFileSync(stackFilePath, settled);
+    };
+    return { stack, restore };
 }
 
 function readIfExists(file: string): string | undefined {

@@ -25,7 +25,7 @@ export async function realApplyBench(bin: string, sizes: number[]): Promise<Real
         try {
             const cluster = { source: "existing", kubeconfig: cp.kubeconfig };
             const flux = { charts: { source: "local", directory: path.join(REFERENCE, "charts") }, instance: { distribution: { artifact: "" } } };
-            const stack = await openStack({ stack: "bench", projectDir: ws.projectDir, env: process.env, create: true });
+            const { stack } = await openStack({ stack: "bench", projectDir: ws.projectDir, env: process.env, create: true });
             const setConfig = async (m: Record<string, string>) => stack.setAllConfig(Object.fromEntries(Object.entries(m).map(([k, value]) => [k, { value }])));
             await setConfig(tenantsConfig(0, cluster, flux));
             const run = harness.run();

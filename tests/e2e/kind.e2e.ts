@@ -90,14 +90,12 @@ describe("e2e: the kind stack without a container engine", () => {
         }));
         assert.ok(replaced.includes("cluster-kind"), replaced.join(", "));
         assert.ok(replaced.includes("flux-operator") && replaced.includes("tenant-fluxdemo-dev-namespace"), replaced.join(", "));
-        const stack = await openStack({ stack: "kind", projectDir: ws.projectDir, env: process.env, create: false });
-        await stack.setConfig("fluxstack:cluster.workers", { value: "2" }, true);
     });
 
     it("refresh notices a cluster deleted by hand, and the next up makes it again", async () => {
         fs.rmSync(path.join(fake.dir, "state", "fluxdemo.yaml"));
         await refresh(run());
-        const stack = await openStack({ stack: "kind", projectDir: ws.projectDir, env: process.env, create: false });
+        const { stack } = await openStack({ stack: "kind", projectDir: ws.projectDir, env: process.env, create: false });
         const resources = (await stack.exportStack()).deployment.resources ?? [];
         assert.equal(resources.some((r: { urn: string }) => r.urn.endsWith("::cluster-kind")), false, "the cluster left the state");
         const { summary } = await deploy(run());

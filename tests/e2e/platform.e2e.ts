@@ -1,5 +1,7 @@
 // The dev stack through the real Pulumi CLI, Kubernetes provider and charts, against a real API server.
 import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { main } from "../../stacks/driver/cli";
@@ -82,7 +84,7 @@ describe("e2e: the dev stack on a real API server", () => {
         assert.equal(summary.changes, 0, JSON.stringify(summary.operations));
         await preview(run({ expectNoChanges: true }));
         const io = quietIo();
-        assert.equal(await main(["preview", "--stack", "dev", "--expect-no-changes"], process.env, io, ws.projectDir), EXIT.ok, io.text());
+        assert.equal(await main(["preview", "--stack", "dev", "--expect-no-changes", ...overrideFlags(harness)], process.env, io, ws.projectDir), EXIT.ok, io.text());
     });
 
     it("4. drift: a RoleBinding deleted out of band comes back with up --refresh", async () => {
@@ -98,11 +100,10 @@ describe("e2e: the dev stack on a real API server", () => {
             "fluxstack:tenants[1].name": "fluxdemo-stage",
             ...Object.fromEntries(flatten("fluxstack:syncs[1]", STAGE_SYNC)),
         };
+        // Overrides last one run: the next run, without them, has the dev tenant only.
         await deploy(run({ config: { ...run().config, ...config } }));
         assert.ok(getJson(cp, ["kustomization", "flux-stage-prod", "-n", "fluxdemo-stage"]));
 
-        const stack = await openStack({ stack: "dev", projectDir: ws.projectDir, env: process.env, create: false });
-        await stack.removeAllConfig(["fluxstack:syncs[1]", "fluxstack:tenants[1]"], true);
         const events: EngineEvent[] = [];
         const { summary } = await deploy(run({ onEvent: (e) => events.push(e) }));
         const deleted = events.filter((e) => e.resourcePreEvent?.metadata.op === "delete" && e.resourcePreEvent.metadata.type.startsWith("kubernetes:"))
@@ -121,12 +122,15 @@ describe("e2e: the dev stack on a real API server", () => {
     });
 
     it("6. bad config is rejected before anything is created (real CLI, exit 3)", async () => {
+        const { stack } = await openStack({ stack: "dev", projectDir: ws.projectDir, env: process.env, create: false });
+        const resources = async () => ((await stack.exportStack()).deployment.resources ?? []).map((r: { urn: string }) => r.urn);
+        const before = await resources();
         const io = quietIo();
-        const code = await main(["preview", "--stack", "dev", "-c", "fluxstack:syncs[0].tenant=nobody"], process.env, io, ws.projectDir);
+        const code = await main(["up", "--stack", "dev", ...overrideFlags(harness), "-c", "fluxstack:syncs[0].tenant=nobody"], process.env, io, ws.projectDir);
         assert.equal(code, EXIT.badConfig, io.text());
         assert.match(io.text(), /fluxstack:syncs\[0\]\.tenant: unknown tenant "nobody" \(tenants: fluxdemo-dev\)/);
-        const stack = await openStack({ stack: "dev", projectDir: ws.projectDir, env: process.env, create: false });
-        await stack.setConfig("fluxstack:syncs[0].tenant", { value: "fluxdemo-dev" }, true);
+        assert.deepEqual(await resources(), before, "nothing was created, changed or deleted");
+        assert.doesNotMatch(fs.readFileSync(path.join(ws.projectDir, "Pulumi.dev.yaml"), "utf8"), /nobody/, "the override did not stay");
     });
 
     it("7. destroy leaves no tenant namespace and no Helm release", async () => {
@@ -134,9 +138,14 @@ describe("e2e: the dev stack on a real API server", () => {
         assert.equal(summary.failed, 0);
         const namespaces = JSON.parse(cp.kubectl(["get", "namespaces", "-o", "json"])).items.map((n: any) => `${n.metadata.name}:${n.status.phase}`);
         assert.deepEqual(namespaces.filter((n: string) => n.startsWith("fluxdemo-") || n.startsWith("flux-system")), []);
-        assert.deepEqual(helmReleases(cp, "default"), {});
+        assert.deepEqual(helmReleases(cp, "flux-system"), {});
     });
 });
+
+/** The harness's config overrides as the driver's `-c KEY=VALUE` flags. */
+function overrideFlags(harness: Harness): string[] {
+    return Object.entries(harness.run().config ?? {}).flatMap(([k, v]) => ["-c", `${k}=${v}`]);
+}
 
 function quietIo() {
     const chunks: string[] = [];

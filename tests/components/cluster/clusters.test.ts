@@ -103,7 +103,9 @@ describe("cluster source: eks (the eks stack file)", async () => {
         assert.deepEqual(nodes.inputs.instanceTypes, ["t3.medium"]);
         assert.equal(nodes.inputs.diskSize, 20);
         assert.ok(nodes.dependsOn.has("cluster-network-private-0") && nodes.dependsOn.has("cluster-network-private-1"));
-        for (const i of [0, 1, 2]) assert.ok(nodes.explicitDependsOn.has(`cluster-node-policy-${i}`));
+        for (const policy of ["AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryReadOnly"]) {
+            assert.ok(nodes.explicitDependsOn.has(`cluster-node-aws-${policy.replace(/_/g, "-")}`), policy);
+        }
     });
 
     it("sets region and tags on the AWS provider and uses the cluster's kubeconfig for Kubernetes", () => {
@@ -120,7 +122,7 @@ describe("cluster source: eks options", () => {
     it("grants each admin role cluster-admin through an access entry", async () => {
         const { resources } = await buildUnderMocks(stackConfig("eks", { "fluxstack:cluster": JSON.stringify(EKS) }));
         assert.deepEqual(get(resources, "cluster-eks").inputs.accessEntries, {
-            "admin-0": {
+            "admin-123456789012-platform-admin": {
                 principalArn: "arn:aws:iam::123456789012:role/platform-admin",
                 accessPolicies: {
                     admin: {
@@ -149,7 +151,7 @@ describe("cluster source: eks options", () => {
             "oidc.eks.eu-north-1.amazonaws.com/id/ABC:sub": ["system:serviceaccount:flux-system:source-controller"],
             "oidc.eks.eu-north-1.amazonaws.com/id/ABC:aud": "sts.amazonaws.com",
         });
-        assert.equal(get(resources, "cluster-flux-identity-policy-0").inputs.policyArn, "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly");
+        assert.equal(get(resources, "cluster-flux-identity-aws-AmazonEC2ContainerRegistryReadOnly").inputs.policyArn, "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly");
         const patches = get(resources, "flux-instance").inputs.values.instance.kustomize.patches;
         assert.deepEqual(patches, [{
             target: { kind: "ServiceAccount", name: "(source-controller)" },

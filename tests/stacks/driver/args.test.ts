@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { DriverError, EXIT, parseArgs } from "../../../stacks/driver";
 
-const base = { config: {}, json: false, expectNoChanges: false, refresh: false };
+const base = { config: {}, json: false, expectNoChanges: false, refresh: false, showSecrets: false };
 
 describe("parseArgs", () => {
     const good: [string[], NodeJS.ProcessEnv, object][] = [
@@ -15,6 +15,7 @@ describe("parseArgs", () => {
         [["up", "-s", "dev", "-c", "kubernetes:context=lab"], { FLUXSTACK_CONFIG: "cluster.kubeconfig=/tmp/kc\n\n flux.probePolicy.enabled=false \n" },
             { ...base, operation: "up", stack: "dev", config: { "fluxstack:cluster.kubeconfig": "/tmp/kc", "fluxstack:flux.probePolicy.enabled": "false", "kubernetes:context": "lab" } }],
         [["up", "-s", "dev", "-c", "a=x=y"], {}, { ...base, operation: "up", stack: "dev", config: { "fluxstack:a": "x=y" } }],
+        [["outputs", "-s", "dev", "--show-secrets"], {}, { ...base, operation: "outputs", stack: "dev", showSecrets: true }],
     ];
     for (const [argv, env, expected] of good) {
         it(`accepts ${argv.join(" ")}`, () => assert.deepEqual(parseArgs(argv, env), expected));
@@ -33,6 +34,7 @@ describe("parseArgs", () => {
         [["up", "-s", "dev"], { FLUXSTACK_CONFIG: "=x" }, 'FLUXSTACK_CONFIG: expected KEY=VALUE, got "=x"'],
         [["up", "-s", "dev", "--expect-no-changes"], {}, "--expect-no-changes goes with preview"],
         [["destroy", "-s", "dev", "--refresh"], {}, "--refresh goes with preview or up"],
+        [["up", "-s", "dev", "--show-secrets"], {}, "--show-secrets goes with outputs"],
     ];
     for (const [argv, env, message] of bad) {
         it(`rejects ${argv.join(" ") || "(nothing)"}`, () => {
