@@ -349,15 +349,19 @@ build_kubernetes() {
   install_outputs "$out" "$KUBE_DIR"
 }
 
-build_kwok() {
-  local w out=$DIR/build/kwok-out
-  w=$(wrapper_init kwok); cd "$w"
+# A plain `go install` (the module has no replaces) into step $1's fresh output dir; prints that dir.
+go_install_step() {
+  local w out=$DIR/build/$1-out
+  w=$(wrapper_init "$1"); cd "$w"
   rm -rf "$out"; mkdir -p "$out"
-  log "go install sigs.k8s.io/kwok/cmd/kwok@v$KWOK_VERSION"
-  # (kwok has no replaces, so plain go install works; its version string is
-  # a compiled-in constant.)
-  GOBIN=$out GOFLAGS=-buildvcs=false go install -trimpath -ldflags "-s -w" \
-    "sigs.k8s.io/kwok/cmd/kwok@v$KWOK_VERSION"
+  log "go install $2" >&2
+  GOBIN=$out GOFLAGS=-buildvcs=false go install -trimpath -ldflags "-s -w" "$2" >&2
+  echo "$out"
+}
+
+build_kwok() {
+  # (kwok's version string is a compiled-in constant, so no ldflags are needed.)
+  local out; out=$(go_install_step kwok "sigs.k8s.io/kwok/cmd/kwok@v$KWOK_VERSION")
   # A standalone kwok has no default stages; ship the ones kwokctl uses.
   local kd f; kd=$(mod_dir "sigs.k8s.io/kwok@v$KWOK_VERSION")
   for f in $KWOK_STAGES; do
@@ -368,11 +372,7 @@ build_kwok() {
 }
 
 build_kind() {
-  local w out=$DIR/build/kind-out
-  w=$(wrapper_init kind); cd "$w"
-  rm -rf "$out"; mkdir -p "$out"
-  log "go install sigs.k8s.io/kind@v$KIND_VERSION"
-  GOBIN=$out GOFLAGS=-buildvcs=false go install -trimpath -ldflags "-s -w" "sigs.k8s.io/kind@v$KIND_VERSION"
+  local out; out=$(go_install_step kind "sigs.k8s.io/kind@v$KIND_VERSION")
   "$out/kind" version
   install_outputs "$out" "$KIND_DIR"
 }
