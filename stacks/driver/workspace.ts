@@ -54,13 +54,14 @@ export interface OpenedStack {
 export async function openStack(options: OpenStackOptions): Promise<OpenedStack> {
     const projectDir = options.projectDir ?? PROJECT_DIR;
     const env = options.env ?? process.env;
-    if (!localMachine(env).which("pulumi")) {
+    const machine = localMachine(env);
+    if (!machine.which("pulumi")) {
         throw new DriverError(EXIT.prerequisites, "the Pulumi CLI is not on PATH: install it (https://www.pulumi.com/docs/install/)");
     }
     const backend = backendUrl(projectDir, env);
     if (backend.startsWith("file://")) fs.mkdirSync(backend.slice("file://".length), { recursive: true });
     const stackFilePath = path.join(projectDir, `Pulumi.${options.stack}.yaml`);
-    const stackFile = readIfExists(stackFilePath);
+    const stackFile = machine.readFile(stackFilePath);
     checkPassphrase(backend, stackFile, env);
 
     const args = { stackName: options.stack, workDir: projectDir };
@@ -71,22 +72,19 @@ export async function openStack(options: OpenStackOptions): Promise<OpenedStack>
         ? await LocalWorkspace.createOrSelectStack(args, opts)
         : await LocalWorkspace.selectStack(args, opts);
     const overrides = Object.entries(options.config ?? {});
-    const settled = readIfExists(stackFilePath); // as created or selected, before any override
-    if (overrides.length > 0) {
-        await stack.setAllConfig(Object.fromEntries(overrides.map(([k, value]) => [k, { value }])), true);
-    }
+    const settled = machine.readFile(stackFilePath); // as created or selected, before any override
     const restore = () => {
         if (overrides.length === 0) return;
         if (settled === undefined) fs.rmSync(stackFilePath, { force: true });
         else fs.writeFileSync(stackFilePath, settled);
     };
-    return { stack, restore };
-}
-
-function readIfExists(file: string): string | undefined {
-    try {
-        return fs.readFileSync(file, "utf8");
-    } catch {
-        return undefined;
+    if (overrides.length > 0) {
+        try {
+            await stack.setAllConfig(Object.fromEntries(overrides.map(([k, value]) => [k, { value }])), true);
+        } catch (e) {
+            restore(); // a bad override must not leave the stack file half-edited
+            throw e;
+        }
     }
+    return { stack, restore };
 }
