@@ -259,7 +259,11 @@ build_pulumi() {
       -o "$out/pulumi-language-nodejs" github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs
   fi
   "$out/pulumi" version
-  "$out/pulumi-language-nodejs" --help 2>&1 | head -1
+  # Smoke-test the host. Not `| head -1`: under pipefail the host may die of SIGPIPE when head exits first.
+  local help; help=$("$out/pulumi-language-nodejs" --help 2>&1) || true
+  [[ $help == *Usage* || $help == *usage* || $help == *-* ]] ||
+    { echo "pulumi-language-nodejs --help printed nothing useful: $help" >&2; return 1; }
+  echo "${help%%$'\n'*}"
   {
     echo "pulumi v$PULUMI_VERSION (github.com/pulumi/pulumi/pkg/v3)"
     if [[ -n $PULUMI_LANGHOST_MODULE_VERSION ]]; then
