@@ -4,6 +4,15 @@ import js from "@eslint/js";
 import pulumi from "@pulumi/eslint-plugin";
 import tseslint from "typescript-eslint";
 
+/** Files matching `files` may not import from the top-level folders (or files) named in `forbidden`. */
+function layer(files, forbidden) {
+    const patterns = forbidden.map((name) => ({
+        regex: `^(\\.\\./)+${name}(/|$)`,
+        message: `${files.split("/")[0]}/ must not import ${name}: see the layering rule in README.md`,
+    }));
+    return { files: [files], rules: { "no-restricted-imports": ["error", { patterns }] } };
+}
+
 export default tseslint.config(
     { ignores: ["node_modules/", "bin/", ".pulumi-state/", "eslint.config.mjs"] },
     js.configs.recommended,
@@ -19,6 +28,11 @@ export default tseslint.config(
             "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
         },
     },
+    // Layers import one way: components (reusable) <- stacks (what a stack is) <- index.ts; the driver and the lab
+    // runtime stand beside the program and reach it only as Pulumi runs it.
+    layer("stacks/**/*.ts", ["driver", "index"]),
+    layer("lab/**/*.ts", ["stacks", "components", "driver", "index"]),
+    layer("driver/**/*.ts", ["stacks", "components", "index"]),
     {
         // Tests read loosely typed YAML and JSON and assert on it.
         files: ["tests/**/*.ts"],

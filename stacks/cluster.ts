@@ -37,6 +37,10 @@ export function createCluster(config: StackConfig): ClusterHandle {
     }
 }
 
-function pick(c: { provider: ClusterScope["provider"]; clusterName: pulumi.Output<string>; kubeconfig: pulumi.Output<string> }) {
+function pick(c: {
+    provider: ClusterScope["provider"];
+    clusterName: pulumi.Output<string>;
+    kubeconfig: pulumi.Output<string>;
+}) {
     return { provider: c.provider, clusterName: c.clusterName, kubeconfig: c.kubeconfig };
 }

@@ -16,8 +16,10 @@ export interface PlatformOutputs {
  * The whole platform, in order: cluster, then the Flux tier (namespace, probe policy, operator, instance), then
  * each tenant, then each tenant's syncs. Destroy runs the same order backwards.
  */
-export function buildPlatform(config: StackConfig, options: { projectDir?: string; cluster?: ClusterHandle } = {}):
-    PlatformOutputs {
+export function buildPlatform(
+    config: StackConfig,
+    options: { projectDir?: string; cluster?: ClusterHandle } = {},
+): PlatformOutputs {
     const cluster = options.cluster ?? createCluster(config);
 
     const flux = new FluxSystem("flux", {
@@ -27,10 +29,15 @@ export function buildPlatform(config: StackConfig, options: { projectDir?: strin
         projectDir: options.projectDir,
     });
 
-    const tenants = new Map(config.tenants.map((t) => [t.name, {
-        config: t,
-        component: new Tenant(`tenant-${t.name}`, { tenant: t, cluster, fluxInstance: flux.instance }),
-    }]));
+    const tenants = new Map(
+        config.tenants.map((t) => [
+            t.name,
+            {
+                config: t,
+                component: new Tenant(`tenant-${t.name}`, { tenant: t, cluster, fluxInstance: flux.instance }),
+            },
+        ]),
+    );
 
     for (const sync of config.syncs) {
         const tenant = tenants.get(sync.tenant);
@@ -49,9 +56,14 @@ export function buildPlatform(config: StackConfig, options: { projectDir?: strin
         clusterName: cluster.clusterName,
         kubeconfig: pulumi.secret(cluster.kubeconfig),
         fluxNamespace: flux.namespaceName,
-        tenants: Object.fromEntries([...tenants.values()].map(({ config: t, component }) => [t.name, {
-            namespace: component.namespaceName,
-            syncs: config.syncs.filter((s) => s.tenant === t.name).map((s) => s.name),
-        }])),
+        tenants: Object.fromEntries(
+            [...tenants.values()].map(({ config: t, component }) => [
+                t.name,
+                {
+                    namespace: component.namespaceName,
+                    syncs: config.syncs.filter((s) => s.tenant === t.name).map((s) => s.name),
+                },
+            ]),
+        ),
     };
 }

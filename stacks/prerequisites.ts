@@ -31,12 +31,22 @@ export function checkPrerequisites(config: StackConfig, machine: Machine = local
             const file = cluster.kubeconfig ?? "";
             const text = machine.readFile(file);
             if (text === undefined) {
-                return [{ key: key("kubeconfig"), message: `no kubeconfig at ${file} (set cluster.kubeconfig or KUBECONFIG)` }];
+                return [
+                    {
+                        key: key("kubeconfig"),
+                        message: `no kubeconfig at ${file} (set cluster.kubeconfig or KUBECONFIG)`,
+                    },
+                ];
             }
             const doc = (yaml.load(text) ?? {}) as { contexts?: { name: string }[]; "current-context"?: string };
             const contexts = (doc.contexts ?? []).map((c) => c.name);
             if (cluster.context !== undefined && !contexts.includes(cluster.context)) {
-                return [{ key: key("context"), message: `no context "${cluster.context}" in ${file} (contexts: ${contexts.join(", ") || "none"})` }];
+                return [
+                    {
+                        key: key("context"),
+                        message: `no context "${cluster.context}" in ${file} (contexts: ${contexts.join(", ") || "none"})`,
+                    },
+                ];
             }
             if (cluster.context === undefined && !doc["current-context"]) {
                 return [{ key: key("context"), message: `${file} has no current-context: name one` }];
@@ -60,22 +70,41 @@ export function checkPrerequisites(config: StackConfig, machine: Machine = local
                     message: `kind needs a container engine (${wanted ?? CONTAINER_ENGINES.join(", ")}) and none is on PATH`,
                 });
             } else if (!machine.succeeds(engine, ["info"])) {
-                problems.push({ key: key("source"), message: `kind needs a running container engine: \`${engine} info\` failed` });
+                problems.push({
+                    key: key("source"),
+                    message: `kind needs a running container engine: \`${engine} info\` failed`,
+                });
             }
             return problems;
         }
         case "eks": {
             const { env } = machine;
-            const fromEnv = ["AWS_ACCESS_KEY_ID", "AWS_PROFILE", "AWS_WEB_IDENTITY_TOKEN_FILE",
-                "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"].some((v) => env[v]);
-            const fromFile = ["credentials", "config"].some((f) => machine.readFile(path.join(machine.homeDir, ".aws", f)) !== undefined);
-            const problems: ConfigProblem[] = fromEnv || fromFile ? [] : [{
-                key: key("source"),
-                message: "eks needs AWS credentials: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run `aws configure`",
-            }];
+            const fromEnv = [
+                "AWS_ACCESS_KEY_ID",
+                "AWS_PROFILE",
+                "AWS_WEB_IDENTITY_TOKEN_FILE",
+                "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+                "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+            ].some((v) => env[v]);
+            const fromFile = ["credentials", "config"].some(
+                (f) => machine.readFile(path.join(machine.homeDir, ".aws", f)) !== undefined,
+            );
+            const problems: ConfigProblem[] =
+                fromEnv || fromFile
+                    ? []
+                    : [
+                          {
+                              key: key("source"),
+                              message:
+                                  "eks needs AWS credentials: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run `aws configure`",
+                          },
+                      ];
             // The cluster's kubeconfig runs `aws eks get-token`: without the CLI the provider fails after the cluster exists.
             if (!machine.which("aws")) {
-                problems.push({ key: key("source"), message: "eks needs the AWS CLI on PATH (the kubeconfig runs `aws eks get-token`)" });
+                problems.push({
+                    key: key("source"),
+                    message: "eks needs the AWS CLI on PATH (the kubeconfig runs `aws eks get-token`)",
+                });
             }
             return problems;
         }
@@ -94,7 +123,10 @@ export function localMachine(env: NodeJS.ProcessEnv = process.env): Machine {
         which(binary) {
             const candidates = binary.includes(path.sep)
                 ? [binary]
-                : (env.PATH ?? "").split(path.delimiter).filter(Boolean).map((dir) => path.join(dir, binary));
+                : (env.PATH ?? "")
+                      .split(path.delimiter)
+                      .filter(Boolean)
+                      .map((dir) => path.join(dir, binary));
             return candidates.find((file) => {
                 try {
                     fs.accessSync(file, fs.constants.X_OK);

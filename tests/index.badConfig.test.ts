@@ -14,7 +14,8 @@ describe("index.ts with bad config", () => {
     it("throws one ConfigError before it registers anything", () => {
         assert.throws(() => require("../index"), {
             name: "ConfigError",
-            message: 'Invalid stack config (1 problem):\n  - fluxstack:syncs[0].tenant: unknown tenant "nobody" (tenants: fluxdemo-dev)',
+            message:
+                'Invalid stack config (1 problem):\n  - fluxstack:syncs[0].tenant: unknown tenant "nobody" (tenants: fluxdemo-dev)',
         });
         assert.deepEqual(registered(), []);
     });

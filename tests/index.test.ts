@@ -15,7 +15,9 @@ pulumi.runtime.setAllConfig({
 describe("index.ts, the program as the engine runs it", () => {
     it("reads the stack config, builds the platform and exports the outputs", async () => {
         let program: any;
-        const resources = await record(() => { program = require("../index"); });
+        const resources = await record(() => {
+            program = require("../index");
+        });
         assert.ok(resources.has("flux-operator") && resources.has("sync-fluxdemo-dev/flux-dev-kustomization"));
         assert.equal(await promiseOf(program.fluxNamespace), "flux-system");
         assert.equal(await promiseOf(program.clusterName), "lab");

@@ -2,5 +2,8 @@
 export function arnName(arn: string): string {
     const [, , , , account, resource = ""] = arn.split(":");
     const last = resource.split("/").pop() ?? resource;
-    return [account, last].filter(Boolean).join("-").replace(/[^A-Za-z0-9-]/g, "-");
+    return [account, last]
+        .filter(Boolean)
+        .join("-")
+        .replace(/[^A-Za-z0-9-]/g, "-");
 }

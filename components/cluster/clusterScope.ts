@@ -13,7 +13,10 @@ export interface ClusterScope {
 }
 
 /** Options for an in-cluster child of `parent`, with the cluster's provider and deletedWith. */
-export function inCluster(scope: ClusterScope, parent: pulumi.Resource, extra: pulumi.CustomResourceOptions = {}):
-    pulumi.CustomResourceOptions {
+export function inCluster(
+    scope: ClusterScope,
+    parent: pulumi.Resource,
+    extra: pulumi.CustomResourceOptions = {},
+): pulumi.CustomResourceOptions {
     return { ...extra, parent, provider: scope.provider, deletedWith: scope.deletedWith };
 }

@@ -35,52 +35,88 @@ export class EksVpc extends pulumi.ComponentResource {
         const tags = (extra: Record<string, string> = {}) => ({ ...args.tags, ...extra });
         const parent = { parent: this };
 
-        const vpc = new aws.ec2.Vpc(`${name}-vpc`, {
-            cidrBlock: args.cidr,
-            enableDnsHostnames: true,
-            enableDnsSupport: true,
-            tags: tags({ Name: name }),
-        }, parent);
+        const vpc = new aws.ec2.Vpc(
+            `${name}-vpc`,
+            {
+                cidrBlock: args.cidr,
+                enableDnsHostnames: true,
+                enableDnsSupport: true,
+                tags: tags({ Name: name }),
+            },
+            parent,
+        );
         const zones = aws.getAvailabilityZonesOutput({ state: "available" }, parent);
         const igw = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: tags() }, parent);
-        const publicRoutes = new aws.ec2.RouteTable(`${name}-public`, {
-            vpcId: vpc.id,
-            routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }],
-            tags: tags(),
-        }, parent);
+        const publicRoutes = new aws.ec2.RouteTable(
+            `${name}-public`,
+            {
+                vpcId: vpc.id,
+                routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }],
+                tags: tags(),
+            },
+            parent,
+        );
 
         const clusterTag = `kubernetes.io/cluster/${args.clusterName}`;
         const publicSubnets = Array.from({ length: args.availabilityZones }, (_, i) => {
-            const subnet = new aws.ec2.Subnet(`${name}-public-${i}`, {
-                vpcId: vpc.id,
-                cidrBlock: subnetCidr(args.cidr, i),
-                availabilityZone: zones.names[i],
-                mapPublicIpOnLaunch: false,
-                tags: tags({ Name: `${name}-public-${i}`, "kubernetes.io/role/elb": "1", [clusterTag]: "shared" }),
-            }, parent);
-            new aws.ec2.RouteTableAssociation(`${name}-public-${i}-routes`, { subnetId: subnet.id, routeTableId: publicRoutes.id }, parent);
+            const subnet = new aws.ec2.Subnet(
+                `${name}-public-${i}`,
+                {
+                    vpcId: vpc.id,
+                    cidrBlock: subnetCidr(args.cidr, i),
+                    availabilityZone: zones.names[i],
+                    mapPublicIpOnLaunch: false,
+                    tags: tags({ Name: `${name}-public-${i}`, "kubernetes.io/role/elb": "1", [clusterTag]: "shared" }),
+                },
+                parent,
+            );
+            new aws.ec2.RouteTableAssociation(
+                `${name}-public-${i}-routes`,
+                { subnetId: subnet.id, routeTableId: publicRoutes.id },
+                parent,
+            );
             return subnet;
         });
 
         const eip = new aws.ec2.Eip(`${name}-nat-ip`, { domain: "vpc", tags: tags() }, parent);
-        const nat = new aws.ec2.NatGateway(`${name}-nat`, {
-            subnetId: publicSubnets[0].id,
-            allocationId: eip.id,
-            tags: tags(),
-        }, { parent: this, dependsOn: [igw] }); // a NAT gateway needs the internet gateway to route out
-        const privateRoutes = new aws.ec2.RouteTable(`${name}-private`, {
-            vpcId: vpc.id,
-            routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nat.id }],
-            tags: tags(),
-        }, parent);
-        const privateSubnets = Array.from({ length: args.availabilityZones }, (_, i) => {
-            const subnet = new aws.ec2.Subnet(`${name}-private-${i}`, {
+        const nat = new aws.ec2.NatGateway(
+            `${name}-nat`,
+            {
+                subnetId: publicSubnets[0].id,
+                allocationId: eip.id,
+                tags: tags(),
+            },
+            { parent: this, dependsOn: [igw] },
+        ); // a NAT gateway needs the internet gateway to route out
+        const privateRoutes = new aws.ec2.RouteTable(
+            `${name}-private`,
+            {
                 vpcId: vpc.id,
-                cidrBlock: subnetCidr(args.cidr, args.availabilityZones + i),
-                availabilityZone: zones.names[i],
-                tags: tags({ Name: `${name}-private-${i}`, "kubernetes.io/role/internal-elb": "1", [clusterTag]: "shared" }),
-            }, parent);
-            new aws.ec2.RouteTableAssociation(`${name}-private-${i}-routes`, { subnetId: subnet.id, routeTableId: privateRoutes.id }, parent);
+                routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nat.id }],
+                tags: tags(),
+            },
+            parent,
+        );
+        const privateSubnets = Array.from({ length: args.availabilityZones }, (_, i) => {
+            const subnet = new aws.ec2.Subnet(
+                `${name}-private-${i}`,
+                {
+                    vpcId: vpc.id,
+                    cidrBlock: subnetCidr(args.cidr, args.availabilityZones + i),
+                    availabilityZone: zones.names[i],
+                    tags: tags({
+                        Name: `${name}-private-${i}`,
+                        "kubernetes.io/role/internal-elb": "1",
+                        [clusterTag]: "shared",
+                    }),
+                },
+                parent,
+            );
+            new aws.ec2.RouteTableAssociation(
+                `${name}-private-${i}-routes`,
+                { subnetId: subnet.id, routeTableId: privateRoutes.id },
+                parent,
+            );
             return subnet;
         });
 

@@ -18,11 +18,9 @@ export interface FluxWorkloadIdentityArgs {
 export function irsaPatch(controllers: readonly string[], roleArn: string): KustomizePatch {
     return {
         target: { kind: "ServiceAccount", name: `(${controllers.join("|")})` },
-        patch: [
-            "- op: add",
-            "  path: /metadata/annotations/eks.amazonaws.com~1role-arn",
-            `  value: ${roleArn}`,
-        ].join("\n"),
+        patch: ["- op: add", "  path: /metadata/annotations/eks.amazonaws.com~1role-arn", `  value: ${roleArn}`].join(
+            "\n",
+        ),
     };
 }
 
@@ -41,43 +39,74 @@ export class FluxWorkloadIdentity extends pulumi.ComponentResource {
         const { identity, cluster, fluxNamespace } = args;
         const subjects = identity.controllers.map((c) => `system:serviceaccount:${fluxNamespace}:${c}`);
 
-        const trustPolicy = identity.mode === "irsa"
-            ? pulumi.all([cluster.oidcProviderArn, cluster.oidcIssuer]).apply(([arn, issuer]) => JSON.stringify({
-                Version: "2012-10-17",
-                Statement: [{
-                    Effect: "Allow",
-                    Principal: { Federated: arn },
-                    Action: "sts:AssumeRoleWithWebIdentity",
-                    Condition: { StringEquals: { [`${issuer}:sub`]: subjects, [`${issuer}:aud`]: "sts.amazonaws.com" } },
-                }],
-            }))
-            : JSON.stringify({
-                Version: "2012-10-17",
-                Statement: [{
-                    Effect: "Allow",
-                    Principal: { Service: "pods.eks.amazonaws.com" },
-                    Action: ["sts:AssumeRole", "sts:TagSession"],
-                }],
-            });
+        const trustPolicy =
+            identity.mode === "irsa"
+                ? pulumi.all([cluster.oidcProviderArn, cluster.oidcIssuer]).apply(([arn, issuer]) =>
+                      JSON.stringify({
+                          Version: "2012-10-17",
+                          Statement: [
+                              {
+                                  Effect: "Allow",
+                                  Principal: { Federated: arn },
+                                  Action: "sts:AssumeRoleWithWebIdentity",
+                                  Condition: {
+                                      StringEquals: {
+                                          [`${issuer}:sub`]: subjects,
+                                          [`${issuer}:aud`]: "sts.amazonaws.com",
+                                      },
+                                  },
+                              },
+                          ],
+                      }),
+                  )
+                : JSON.stringify({
+                      Version: "2012-10-17",
+                      Statement: [
+                          {
+                              Effect: "Allow",
+                              Principal: { Service: "pods.eks.amazonaws.com" },
+                              Action: ["sts:AssumeRole", "sts:TagSession"],
+                          },
+                      ],
+                  });
 
-        this.role = new aws.iam.Role(`${name}-role`, { assumeRolePolicy: trustPolicy, tags: args.tags }, { parent: this });
+        this.role = new aws.iam.Role(
+            `${name}-role`,
+            { assumeRolePolicy: trustPolicy, tags: args.tags },
+            { parent: this },
+        );
         for (const policyArn of identity.policyArns) {
-            new aws.iam.RolePolicyAttachment(`${name}-${arnName(policyArn)}`, { role: this.role.name, policyArn }, { parent: this });
+            new aws.iam.RolePolicyAttachment(
+                `${name}-${arnName(policyArn)}`,
+                { role: this.role.name, policyArn },
+                { parent: this },
+            );
         }
 
         if (identity.mode === "irsa") {
             this.patches = this.role.arn.apply((arn) => [irsaPatch(identity.controllers, arn)]);
         } else {
-            const agent = new aws.eks.Addon(`${name}-pod-identity-agent`, {
-                clusterName: cluster.eksCluster.name,
-                addonName: "eks-pod-identity-agent",
-            }, { parent: this });
-            const associations = identity.controllers.map((controller) => new aws.eks.PodIdentityAssociation(`${name}-${controller}`, {
-                clusterName: cluster.eksCluster.name,
-                namespace: fluxNamespace,
-                serviceAccount: controller,
-                roleArn: this.role.arn,
-            }, { parent: this, dependsOn: [agent] })); // credentials are served by the agent add-on
+            const agent = new aws.eks.Addon(
+                `${name}-pod-identity-agent`,
+                {
+                    clusterName: cluster.eksCluster.name,
+                    addonName: "eks-pod-identity-agent",
+                },
+                { parent: this },
+            );
+            const associations = identity.controllers.map(
+                (controller) =>
+                    new aws.eks.PodIdentityAssociation(
+                        `${name}-${controller}`,
+                        {
+                            clusterName: cluster.eksCluster.name,
+                            namespace: fluxNamespace,
+                            serviceAccount: controller,
+                            roleArn: this.role.arn,
+                        },
+                        { parent: this, dependsOn: [agent] },
+                    ),
+            ); // credentials are served by the agent add-on
             // No patch, but the instance must wait for the associations: a pod started before its association
             // gets no credentials until it restarts.
             this.patches = pulumi.all(associations.map((a) => a.associationId)).apply((): KustomizePatch[] => []);

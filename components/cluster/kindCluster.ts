@@ -15,11 +15,15 @@ export class KindCluster extends pulumi.ComponentResource implements ClusterScop
 
     constructor(name: string, cfg: KindClusterConfig, opts?: pulumi.ComponentResourceOptions) {
         super("fluxstack:cluster:KindCluster", name, {}, opts);
-        this.cluster = new KindClusterResource(`${name}-kind`, {
-            name: cfg.name,
-            config: renderKindConfig(cfg),
-            kindBinary: cfg.kindBinary,
-        }, { parent: this });
+        this.cluster = new KindClusterResource(
+            `${name}-kind`,
+            {
+                name: cfg.name,
+                config: renderKindConfig(cfg),
+                kindBinary: cfg.kindBinary,
+            },
+            { parent: this },
+        );
         this.deletedWith = this.cluster;
         this.clusterName = this.cluster.name;
         this.kubeconfig = pulumi.secret(this.cluster.kubeconfig);

@@ -14,12 +14,15 @@ export function renderKindConfig(cfg: KindClusterConfig): string {
             extraPortMappings: cfg.extraPortMappings.map((m) => ({ ...m })),
         });
     }
-    return yaml.dump({
-        kind: "Cluster",
-        apiVersion: "kind.x-k8s.io/v1alpha4",
-        name: cfg.name,
-        nodes: [...controlPlanes, ...workers],
-    }, { noRefs: true });
+    return yaml.dump(
+        {
+            kind: "Cluster",
+            apiVersion: "kind.x-k8s.io/v1alpha4",
+            name: cfg.name,
+            nodes: [...controlPlanes, ...workers],
+        },
+        { noRefs: true },
+    );
 }
 
 /** The argv of each kind command this stack runs (checked against kind's own flags in the tests). */

@@ -83,11 +83,21 @@ export class KindClusterResource extends pulumi.dynamic.Resource {
     declare public readonly kubeconfig: pulumi.Output<string>;
     declare public readonly name: pulumi.Output<string>;
 
-    constructor(name: string, inputs: { [K in keyof KindClusterInputs]: pulumi.Input<KindClusterInputs[K]> },
-        opts?: pulumi.CustomResourceOptions) {
-        super(kindProvider, name, { ...inputs, kubeconfig: undefined }, {
-            ...opts,
-            additionalSecretOutputs: ["kubeconfig"],
-        }, "fluxstack", "KindCluster");
+    constructor(
+        name: string,
+        inputs: { [K in keyof KindClusterInputs]: pulumi.Input<KindClusterInputs[K]> },
+        opts?: pulumi.CustomResourceOptions,
+    ) {
+        super(
+            kindProvider,
+            name,
+            { ...inputs, kubeconfig: undefined },
+            {
+                ...opts,
+                additionalSecretOutputs: ["kubeconfig"],
+            },
+            "fluxstack",
+            "KindCluster",
+        );
     }
 }

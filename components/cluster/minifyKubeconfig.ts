@@ -1,7 +1,16 @@
 import * as yaml from "js-yaml";
 
-interface Named { name: string; [k: string]: unknown }
-interface Kubeconfig { contexts?: (Named & { context?: { cluster?: string; user?: string } })[]; clusters?: Named[]; users?: Named[]; "current-context"?: string; [k: string]: unknown }
+interface Named {
+    name: string;
+    [k: string]: unknown;
+}
+interface Kubeconfig {
+    contexts?: (Named & { context?: { cluster?: string; user?: string } })[];
+    clusters?: Named[];
+    users?: Named[];
+    "current-context"?: string;
+    [k: string]: unknown;
+}
 
 /**
  * The kubeconfig cut down to one context, its cluster and its user, with that context current (`kubectl config
@@ -13,7 +22,8 @@ export function minifyKubeconfig(text: string, context?: string): { kubeconfig: 
     const name = context ?? doc["current-context"];
     const ctx = doc.contexts?.find((c) => c.name === name);
     if (!name || !ctx) throw new Error(`kubeconfig has no context ${JSON.stringify(name ?? "")}`);
-    const pick = (list: Named[] | undefined, wanted: string | undefined) => (list ?? []).filter((e) => e.name === wanted);
+    const pick = (list: Named[] | undefined, wanted: string | undefined) =>
+        (list ?? []).filter((e) => e.name === wanted);
     const minified: Kubeconfig = {
         apiVersion: doc.apiVersion ?? "v1",
         kind: "Config",

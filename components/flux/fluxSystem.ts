@@ -37,42 +37,71 @@ export class FluxSystem extends pulumi.ComponentResource {
         const { flux, cluster } = args;
 
         // Made here rather than by Helm (createNamespace) so that the probe policy can exist before any pod.
-        this.namespace = new k8s.core.v1.Namespace(`${name}-namespace`, {
-            metadata: { name: flux.namespace },
-        }, inCluster(cluster, this));
+        this.namespace = new k8s.core.v1.Namespace(
+            `${name}-namespace`,
+            {
+                metadata: { name: flux.namespace },
+            },
+            inCluster(cluster, this),
+        );
         this.namespaceName = this.namespace.metadata.name;
 
         if (flux.probePolicy.enabled) {
-            this.probePolicy = new k8s.networking.v1.NetworkPolicy(`${name}-probe-policy`, {
-                metadata: { name: PROBE_POLICY_NAME, namespace: this.namespaceName },
-                spec: probePolicySpec(flux.namespace, flux.probePolicy.cidrs, flux.probePolicy.ports),
-            }, inCluster(cluster, this));
+            this.probePolicy = new k8s.networking.v1.NetworkPolicy(
+                `${name}-probe-policy`,
+                {
+                    metadata: { name: PROBE_POLICY_NAME, namespace: this.namespaceName },
+                    spec: probePolicySpec(flux.namespace, flux.probePolicy.cidrs, flux.probePolicy.ports),
+                },
+                inCluster(cluster, this),
+            );
         }
 
-        const release = (child: string, releaseName: string, chart: FluxChart, values: pulumi.Input<Record<string, unknown>>,
-            timeout: number, dependsOn: pulumi.Resource[]) => {
+        const release = (
+            child: string,
+            releaseName: string,
+            chart: FluxChart,
+            values: pulumi.Input<Record<string, unknown>>,
+            timeout: number,
+            dependsOn: pulumi.Resource[],
+        ) => {
             const ref = chartRef(flux.charts, chart, args.projectDir);
-            return new k8s.helm.v3.Release(`${name}-${child}`, {
-                name: releaseName,
-                chart: ref.chart,
-                version: ref.version,
-                namespace: this.namespaceName,
-                createNamespace: false,
-                values,
-                timeout,
-            }, inCluster(cluster, this, { dependsOn }));
+            return new k8s.helm.v3.Release(
+                `${name}-${child}`,
+                {
+                    name: releaseName,
+                    chart: ref.chart,
+                    version: ref.version,
+                    namespace: this.namespaceName,
+                    createNamespace: false,
+                    values,
+                    timeout,
+                },
+                inCluster(cluster, this, { dependsOn }),
+            );
         };
 
         // Under a mesh the operator's probes only pass once the policy exists; before it, the release would wait
         // until its timeout and fail.
-        this.operator = release("operator", OPERATOR_RELEASE, "flux-operator", operatorValues(flux), flux.operator.timeoutSeconds,
-            this.probePolicy ? [this.probePolicy] : []);
+        this.operator = release(
+            "operator",
+            OPERATOR_RELEASE,
+            "flux-operator",
+            operatorValues(flux),
+            flux.operator.timeoutSeconds,
+            this.probePolicy ? [this.probePolicy] : [],
+        );
 
         // The FluxInstance CRD and the operator that reconciles it come from the operator release; on destroy the
         // operator must outlive the instance to run its finalizer and remove the controllers.
-        this.instance = release("instance", INSTANCE_RELEASE, "flux-instance",
-            pulumi.output(args.patches ?? []).apply((patches) => instanceValues(flux, patches)), flux.instance.timeoutSeconds,
-            [this.operator]);
+        this.instance = release(
+            "instance",
+            INSTANCE_RELEASE,
+            "flux-instance",
+            pulumi.output(args.patches ?? []).apply((patches) => instanceValues(flux, patches)),
+            flux.instance.timeoutSeconds,
+            [this.operator],
+        );
 
         this.registerOutputs({ namespace: this.namespaceName });
     }

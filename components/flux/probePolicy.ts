@@ -8,8 +8,11 @@ export const PROBE_POLICY_NAME = "allow-health-checks";
  * ports. Without it, under a mesh with network policies, the operator's probes fail and its release never gets
  * ready (see the demo README's "Important note").
  */
-export function probePolicySpec(namespace: string, cidrs: readonly string[], ports: readonly number[]):
-    k8s.types.input.networking.v1.NetworkPolicySpec {
+export function probePolicySpec(
+    namespace: string,
+    cidrs: readonly string[],
+    ports: readonly number[],
+): k8s.types.input.networking.v1.NetworkPolicySpec {
     return {
         podSelector: {},
         policyTypes: ["Ingress"],

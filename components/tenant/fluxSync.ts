@@ -25,22 +25,30 @@ export class FluxSync extends pulumi.ComponentResource {
         const { cluster, tenant } = args;
         const manifests = syncManifests(args.sync, args.tenantConfig);
 
-        this.source = new k8s.apiextensions.CustomResource(`${name}-source`, {
-            ...manifests.source,
-            metadata: { ...manifests.source.metadata, namespace: tenant.namespaceName },
-        }, inCluster(cluster, this, {
-            // The CRD exists once the instance is ready; the namespace edge comes with the data.
-            dependsOn: [args.fluxInstance],
-        }));
+        this.source = new k8s.apiextensions.CustomResource(
+            `${name}-source`,
+            {
+                ...manifests.source,
+                metadata: { ...manifests.source.metadata, namespace: tenant.namespaceName },
+            },
+            inCluster(cluster, this, {
+                // The CRD exists once the instance is ready; the namespace edge comes with the data.
+                dependsOn: [args.fluxInstance],
+            }),
+        );
 
-        this.kustomization = new k8s.apiextensions.CustomResource(`${name}-kustomization`, {
-            ...manifests.kustomization,
-            metadata: { ...manifests.kustomization.metadata, namespace: tenant.namespaceName },
-        }, inCluster(cluster, this, {
-            // It runs as the tenant's account: the account and its binding must exist first, and on destroy must
-            // outlive it, because the controller prunes the synced objects as that account. It reads the source.
-            dependsOn: [args.fluxInstance, this.source, tenant.serviceAccount, tenant.roleBinding],
-        }));
+        this.kustomization = new k8s.apiextensions.CustomResource(
+            `${name}-kustomization`,
+            {
+                ...manifests.kustomization,
+                metadata: { ...manifests.kustomization.metadata, namespace: tenant.namespaceName },
+            },
+            inCluster(cluster, this, {
+                // It runs as the tenant's account: the account and its binding must exist first, and on destroy must
+                // outlive it, because the controller prunes the synced objects as that account. It reads the source.
+                dependsOn: [args.fluxInstance, this.source, tenant.serviceAccount, tenant.roleBinding],
+            }),
+        );
 
         this.registerOutputs({ source: this.source.metadata.name, kustomization: this.kustomization.metadata.name });
     }

@@ -7,7 +7,12 @@ export const TENANT_LABEL = "toolkit.fluxcd.io/tenant";
 export interface Manifest {
     apiVersion: string;
     kind: string;
-    metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+    metadata: {
+        name: string;
+        namespace?: string;
+        labels?: Record<string, string>;
+        annotations?: Record<string, string>;
+    };
     [field: string]: unknown;
 }
 
@@ -37,15 +42,18 @@ export function tenantManifests(tenant: Tenant): {
                 { kind: "ServiceAccount", name: tenant.serviceAccount, namespace: tenant.namespace },
             ],
         },
-        tokenSecret: tenant.tokenSecretName === undefined ? undefined : {
-            apiVersion: "v1",
-            kind: "Secret",
-            metadata: {
-                name: tenant.tokenSecretName,
-                namespace: tenant.namespace,
-                annotations: { "kubernetes.io/service-account.name": tenant.serviceAccount },
-            },
-            type: "kubernetes.io/service-account-token",
-        },
+        tokenSecret:
+            tenant.tokenSecretName === undefined
+                ? undefined
+                : {
+                      apiVersion: "v1",
+                      kind: "Secret",
+                      metadata: {
+                          name: tenant.tokenSecretName,
+                          namespace: tenant.namespace,
+                          annotations: { "kubernetes.io/service-account.name": tenant.serviceAccount },
+                      },
+                      type: "kubernetes.io/service-account-token",
+                  },
     };
 }

@@ -15,9 +15,14 @@ export interface Indexed<T> {
  * `declaredTenants` and `syncTenants` come from the raw lists, so that a sync is checked against every tenant
  * the config names, even where that tenant or the sync itself has problems of its own.
  */
-export function crossCheck(project: string, fluxNamespace: string | undefined, tenants: readonly Indexed<Tenant>[] | undefined,
-    syncs: readonly Indexed<Sync>[] | undefined, declaredTenants: readonly string[] | undefined,
-    syncTenants: readonly Indexed<string>[]): ConfigProblem[] {
+export function crossCheck(
+    project: string,
+    fluxNamespace: string | undefined,
+    tenants: readonly Indexed<Tenant>[] | undefined,
+    syncs: readonly Indexed<Sync>[] | undefined,
+    declaredTenants: readonly string[] | undefined,
+    syncTenants: readonly Indexed<string>[],
+): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
     const tenantKey = (i: number, field: string) => `${project}:tenants[${i}].${field}`;
     const syncKey = (i: number, field: string) => `${project}:syncs[${i}].${field}`;
@@ -27,7 +32,10 @@ export function crossCheck(project: string, fluxNamespace: string | undefined, t
     (tenants ?? []).forEach(({ index: i, value: t }) => {
         const sameName = tenantByName.get(t.name);
         if (sameName !== undefined) {
-            problems.push({ key: tenantKey(i, "name"), message: `duplicate tenant "${t.name}" (also tenants[${sameName}])` });
+            problems.push({
+                key: tenantKey(i, "name"),
+                message: `duplicate tenant "${t.name}" (also tenants[${sameName}])`,
+            });
         } else {
             tenantByName.set(t.name, i);
         }
@@ -52,7 +60,10 @@ export function crossCheck(project: string, fluxNamespace: string | undefined, t
         const known = [...new Set(declaredTenants)].join(", ") || "none";
         for (const { index, value: tenant } of syncTenants) {
             if (!declaredTenants.includes(tenant)) {
-                problems.push({ key: syncKey(index, "tenant"), message: `unknown tenant "${tenant}" (tenants: ${known})` });
+                problems.push({
+                    key: syncKey(index, "tenant"),
+                    message: `unknown tenant "${tenant}" (tenants: ${known})`,
+                });
             }
         }
     }

@@ -8,7 +8,10 @@ export interface ConfigProblem {
 
 /** Thrown before any resource is registered; lists every problem found in the stack config. */
 export class ConfigError extends Error {
-    constructor(public readonly problems: readonly ConfigProblem[], title = "Invalid stack config") {
+    constructor(
+        public readonly problems: readonly ConfigProblem[],
+        title = "Invalid stack config",
+    ) {
         super(formatProblems(title, problems));
         this.name = "ConfigError";
     }
@@ -30,7 +33,10 @@ export function formatProblems(title: string, problems: readonly ConfigProblem[]
 
 /** `fluxstack:syncs` + [0, "source", "url"] -> `fluxstack:syncs[0].source.url`. */
 export function keyOf(base: string, path: readonly PropertyKey[]): string {
-    return path.reduce<string>((key, part) => (typeof part === "number" ? `${key}[${part}]` : `${key}.${String(part)}`), base);
+    return path.reduce<string>(
+        (key, part) => (typeof part === "number" ? `${key}[${part}]` : `${key}.${String(part)}`),
+        base,
+    );
 }
 
 function describe(value: unknown): string {

@@ -26,7 +26,11 @@ export interface LoadOptions {
  * keys `<project>:<key>`, values as strings (objects and arrays as JSON). Keys of other namespaces
  * (`kubernetes:`, `aws:`) are left alone. Throws one ConfigError listing every problem.
  */
-export function loadStackConfig(raw: Readonly<Record<string, string>>, project: string, options: LoadOptions = {}): StackConfig {
+export function loadStackConfig(
+    raw: Readonly<Record<string, string>>,
+    project: string,
+    options: LoadOptions = {},
+): StackConfig {
     const prefix = `${project}:`;
     const problems: ConfigProblem[] = Object.keys(raw)
         .filter((key) => key.startsWith(prefix) && !KEYS.includes(key.slice(prefix.length) as Key))
@@ -55,15 +59,17 @@ export function loadStackConfig(raw: Readonly<Record<string, string>>, project: 
     });
     problems.push(...crossCheck(project, flux?.namespace, tenants, syncs, declaredTenants, syncTenants));
     problems.push(...platformChecks(project, cluster, flux, syncs));
-    if (flux?.charts.source === "local") problems.push(...checkLocalCharts(flux.charts.directory, options.projectDir, prefix));
+    if (flux?.charts.source === "local")
+        problems.push(...checkLocalCharts(flux.charts.directory, options.projectDir, prefix));
 
     if (problems.length > 0 || !cluster || !flux || !tenants || !syncs) throw new ConfigError(problems);
     const clusterType = flux.instance.clusterType ?? (cluster.source === "eks" ? "aws" : "kubernetes");
     return deepFreeze({
         project,
-        cluster: cluster.source === "existing"
-            ? { ...cluster, kubeconfig: cluster.kubeconfig ?? defaultKubeconfigPath(options.env, options.homeDir) }
-            : cluster,
+        cluster:
+            cluster.source === "existing"
+                ? { ...cluster, kubeconfig: cluster.kubeconfig ?? defaultKubeconfigPath(options.env, options.homeDir) }
+                : cluster,
         flux: { ...flux, instance: { ...flux.instance, clusterType } },
         tenants: tenants.map((t) => t.value),
         syncs: syncs.map((s) => s.value),
@@ -71,7 +77,11 @@ export function loadStackConfig(raw: Readonly<Record<string, string>>, project: 
 }
 
 /** Each known key's value, JSON-decoded; a value that is not JSON (a plain string) is a problem. */
-function readValues(raw: Readonly<Record<string, string>>, prefix: string, problems: ConfigProblem[]): Map<Key, unknown> {
+function readValues(
+    raw: Readonly<Record<string, string>>,
+    prefix: string,
+    problems: ConfigProblem[],
+): Map<Key, unknown> {
     const values = new Map<Key, unknown>();
     for (const name of KEYS) {
         const text = raw[`${prefix}${name}`];
@@ -79,15 +89,22 @@ function readValues(raw: Readonly<Record<string, string>>, prefix: string, probl
         try {
             values.set(name, JSON.parse(text));
         } catch {
-            problems.push({ key: `${prefix}${name}`, message: `must be a YAML object or list, got the plain string ${JSON.stringify(text)}` });
+            problems.push({
+                key: `${prefix}${name}`,
+                message: `must be a YAML object or list, got the plain string ${JSON.stringify(text)}`,
+            });
             values.set(name, null); // reported: keep it out of the defaults
         }
     }
     return values;
 }
 
-function parseKey<K extends Key>(name: K, values: Map<Key, unknown>, prefix: string, problems: ConfigProblem[]):
-    z.output<(typeof stackConfigShape)[K]> | undefined {
+function parseKey<K extends Key>(
+    name: K,
+    values: Map<Key, unknown>,
+    prefix: string,
+    problems: ConfigProblem[],
+): z.output<(typeof stackConfigShape)[K]> | undefined {
     if (values.get(name) === null) return undefined;
     const result = stackConfigShape[name].safeParse(values.get(name), { reportInput: true });
     if (result.success) return result.data as z.output<(typeof stackConfigShape)[K]>;
@@ -96,8 +113,12 @@ function parseKey<K extends Key>(name: K, values: Map<Key, unknown>, prefix: str
 }
 
 /** A list key, entry by entry: the entries that pass, with their places in the list. */
-function parseList<K extends keyof typeof LIST_ENTRY>(name: K, values: Map<Key, unknown>, prefix: string,
-    problems: ConfigProblem[]): Indexed<z.output<(typeof LIST_ENTRY)[K]>>[] | undefined {
+function parseList<K extends keyof typeof LIST_ENTRY>(
+    name: K,
+    values: Map<Key, unknown>,
+    prefix: string,
+    problems: ConfigProblem[],
+): Indexed<z.output<(typeof LIST_ENTRY)[K]>>[] | undefined {
     const value = values.get(name);
     if (!Array.isArray(value)) {
         const whole = parseKey(name, values, prefix, problems); // absent (the default) or not a list (an error)

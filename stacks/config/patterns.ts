@@ -24,10 +24,12 @@ export const fluxDuration = z.string().regex(/^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/,
 /** A URL whose scheme is one of `schemes` (the CRDs' url patterns). */
 export function urlWithScheme(schemes: readonly string[]) {
     const list = schemes.map((s) => `${s}://`).join(", ");
-    return z.string().refine(
-        (value) => schemes.some((scheme) => value.startsWith(`${scheme}://`) && value.length > scheme.length + 3),
-        { error: `must be a URL starting with ${list}` },
-    );
+    return z
+        .string()
+        .refine(
+            (value) => schemes.some((scheme) => value.startsWith(`${scheme}://`) && value.length > scheme.length + 3),
+            { error: `must be a URL starting with ${list}` },
+        );
 }
 
 /** A non-empty string. */

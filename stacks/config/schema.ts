@@ -43,8 +43,9 @@ const fluxIdentitySchema = z.discriminatedUnion("mode", [
         /** IAM policies attached to the controllers' role (e.g. AmazonEC2ContainerRegistryReadOnly). */
         policyArns: unique(z.array(nonEmpty).min(1, { error: "must name at least one IAM policy ARN" })),
         /** The Flux controllers that get the role. */
-        controllers: unique(z.array(z.enum(["source-controller", "kustomize-controller", "image-reflector-controller"])).min(1))
-            .default(["source-controller"]),
+        controllers: unique(
+            z.array(z.enum(["source-controller", "kustomize-controller", "image-reflector-controller"])).min(1),
+        ).default(["source-controller"]),
     }),
 ]);
 
@@ -57,13 +58,19 @@ export const eksClusterSchema = z.strictObject({
     vpc: z
         .strictObject({
             /** /16 or wider: subnets are /20 blocks, two per zone. */
-            cidr: z.cidrv4({ error: "must be an IPv4 CIDR such as 10.0.0.0/16" })
-                .refine((c) => !c.includes("/") || Number(c.split("/")[1]) <= 16, { error: "must be a /16 or wider (subnets are /20 blocks)" })
+            cidr: z
+                .cidrv4({ error: "must be an IPv4 CIDR such as 10.0.0.0/16" })
+                .refine((c) => !c.includes("/") || Number(c.split("/")[1]) <= 16, {
+                    error: "must be a /16 or wider (subnets are /20 blocks)",
+                })
                 .default(d.DEFAULT_EKS.vpcCidr),
             availabilityZones: z.int().min(2).max(6).default(d.DEFAULT_EKS.availabilityZones),
             /** Use an existing VPC instead of creating one: its id and the private subnets for the nodes. */
             existingVpcId: nonEmpty.optional(),
-            privateSubnetIds: z.array(nonEmpty).min(2, { error: "EKS needs at least two subnets, in two zones" }).optional(),
+            privateSubnetIds: z
+                .array(nonEmpty)
+                .min(2, { error: "EKS needs at least two subnets, in two zones" })
+                .optional(),
             publicSubnetIds: z.array(nonEmpty).optional(),
         })
         .refine((v) => (v.existingVpcId === undefined) === (v.privateSubnetIds === undefined), {
@@ -75,7 +82,10 @@ export const eksClusterSchema = z.strictObject({
         .default({ cidr: d.DEFAULT_EKS.vpcCidr, availabilityZones: d.DEFAULT_EKS.availabilityZones }),
     nodeGroup: z
         .strictObject({
-            instanceTypes: z.array(nonEmpty).min(1).default([...d.DEFAULT_EKS.instanceTypes]),
+            instanceTypes: z
+                .array(nonEmpty)
+                .min(1)
+                .default([...d.DEFAULT_EKS.instanceTypes]),
             minSize: z.int().min(1).default(d.DEFAULT_EKS.minSize),
             desiredSize: z.int().min(1).default(d.DEFAULT_EKS.desiredSize),
             maxSize: z.int().min(1).default(d.DEFAULT_EKS.maxSize),
@@ -86,15 +96,20 @@ export const eksClusterSchema = z.strictObject({
         })
         .default({ ...d.DEFAULT_EKS, instanceTypes: [...d.DEFAULT_EKS.instanceTypes] }),
     /** IAM role ARNs that get cluster-admin through EKS access entries. */
-    adminRoleArns: unique(z.array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, { error: "must be an IAM role ARN" })))
-        .default([]),
+    adminRoleArns: unique(
+        z.array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, { error: "must be an IAM role ARN" })),
+    ).default([]),
     tags: z.record(z.string(), z.string()).default({}),
     fluxIdentity: fluxIdentitySchema.default({ mode: "none" }),
 });
 
-export const clusterSchema = z.discriminatedUnion("source", [existingClusterSchema, kindClusterSchema, eksClusterSchema], {
-    error: "source must be one of existing, kind, eks",
-});
+export const clusterSchema = z.discriminatedUnion(
+    "source",
+    [existingClusterSchema, kindClusterSchema, eksClusterSchema],
+    {
+        error: "source must be one of existing, kind, eks",
+    },
+);
 
 const chartsSchema = z.discriminatedUnion("source", [
     z.strictObject({
@@ -111,7 +126,11 @@ const chartsSchema = z.discriminatedUnion("source", [
 
 export const fluxSchema = z.strictObject({
     namespace: kubernetesLabelName.default(d.DEFAULT_FLUX_NAMESPACE),
-    charts: chartsSchema.default({ source: "oci", repository: d.DEFAULT_CHART_REPOSITORY, version: d.DEFAULT_CHART_VERSION }),
+    charts: chartsSchema.default({
+        source: "oci",
+        repository: d.DEFAULT_CHART_REPOSITORY,
+        version: d.DEFAULT_CHART_VERSION,
+    }),
     operator: z
         .strictObject({
             multitenancy: z.boolean().default(true),
@@ -152,9 +171,14 @@ export const fluxSchema = z.strictObject({
     probePolicy: z
         .strictObject({
             enabled: z.boolean().default(true),
-            cidrs: z.array(z.union([z.cidrv4(), z.cidrv6()], { error: "must be an IPv4 or IPv6 CIDR" })).min(1)
+            cidrs: z
+                .array(z.union([z.cidrv4(), z.cidrv6()], { error: "must be an IPv4 or IPv6 CIDR" }))
+                .min(1)
                 .default([...d.DEFAULT_PROBE_POLICY.cidrs]),
-            ports: z.array(z.int().min(1).max(65535)).min(1).default([...d.DEFAULT_PROBE_POLICY.ports]),
+            ports: z
+                .array(z.int().min(1).max(65535))
+                .min(1)
+                .default([...d.DEFAULT_PROBE_POLICY.ports]),
         })
         .default({ enabled: true, cidrs: [...d.DEFAULT_PROBE_POLICY.cidrs], ports: [...d.DEFAULT_PROBE_POLICY.ports] }),
 });
@@ -201,7 +225,9 @@ const ociSourceSchema = z.strictObject({
             [
                 z.strictObject({ tag: nonEmpty }),
                 z.strictObject({ semver: nonEmpty }),
-                z.strictObject({ digest: z.string().regex(/^sha256:[0-9a-f]{64}$/, { error: "must be sha256:<64 hex>" }) }),
+                z.strictObject({
+                    digest: z.string().regex(/^sha256:[0-9a-f]{64}$/, { error: "must be sha256:<64 hex>" }),
+                }),
             ],
             { error: "must be exactly one of {tag}, {semver}, {digest}" },
         )

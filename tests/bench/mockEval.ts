@@ -12,8 +12,12 @@ import { tenantsConfig } from "./tenantsConfig";
 (async () => {
     const n = Number(process.argv[2]);
     const start = process.hrtime.bigint();
-    const config = loadStackConfig(tenantsConfig(n, { source: "existing", kubeconfig: FIXTURE_KUBECONFIG }), PROJECT, { projectDir: PROJECT_DIR });
+    const config = loadStackConfig(tenantsConfig(n, { source: "existing", kubeconfig: FIXTURE_KUBECONFIG }), PROJECT, {
+        projectDir: PROJECT_DIR,
+    });
     const resources = await record(() => buildPlatform(config, { projectDir: PROJECT_DIR }));
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
-    process.stdout.write(JSON.stringify({ n, ms, resources: resources.size, maxRssMiB: process.resourceUsage().maxRSS / 1024 }));
+    process.stdout.write(
+        JSON.stringify({ n, ms, resources: resources.size, maxRssMiB: process.resourceUsage().maxRSS / 1024 }),
+    );
 })();

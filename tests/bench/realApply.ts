@@ -2,13 +2,20 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as yaml from "js-yaml";
 import { syncManifests, tenantManifests } from "../../components/tenant";
-import { deploy, openStack } from "../../stacks/driver";
+import { deploy, openStack } from "../../driver";
 import { loadStackConfig } from "../../stacks/config";
 import { REFERENCE, startHarness } from "../e2e/harness";
 import { PROJECT } from "../helpers/stackFiles";
 import { tenantsConfig } from "./tenantsConfig";
 
-export interface RealRow { n: number; objects: number; up: number; apply: number; noopUp: number; noopApply: number }
+export interface RealRow {
+    n: number;
+    objects: number;
+    up: number;
+    apply: number;
+    noopUp: number;
+    noopApply: number;
+}
 
 const seconds = async (f: () => unknown) => {
     const t = process.hrtime.bigint();
@@ -24,9 +31,18 @@ export async function realApplyBench(bin: string, sizes: number[]): Promise<Real
         const { cp, ws } = harness;
         try {
             const cluster = { source: "existing", kubeconfig: cp.kubeconfig };
-            const flux = { charts: { source: "local", directory: path.join(REFERENCE, "charts") }, instance: { distribution: { artifact: "" } } };
-            const { stack } = await openStack({ stack: "bench", projectDir: ws.projectDir, env: process.env, create: true });
-            const setConfig = async (m: Record<string, string>) => stack.setAllConfig(Object.fromEntries(Object.entries(m).map(([k, value]) => [k, { value }])));
+            const flux = {
+                charts: { source: "local", directory: path.join(REFERENCE, "charts") },
+                instance: { distribution: { artifact: "" } },
+            };
+            const { stack } = await openStack({
+                stack: "bench",
+                projectDir: ws.projectDir,
+                env: process.env,
+                create: true,
+            });
+            const setConfig = async (m: Record<string, string>) =>
+                stack.setAllConfig(Object.fromEntries(Object.entries(m).map(([k, value]) => [k, { value }])));
             await setConfig(tenantsConfig(0, cluster, flux));
             const run = harness.run();
             await deploy(run); // the Flux tier, not timed: kubectl has no equivalent of it here
@@ -38,9 +54,16 @@ export async function realApplyBench(bin: string, sizes: number[]): Promise<Real
             // The demo's method: the same objects as manifests, applied with kubectl, tenants in other names.
             const config = loadStackConfig(tenantsConfig(n, cluster, flux), PROJECT);
             const docs = config.tenants.flatMap((t) => {
-                const renamed = { ...t, name: `k-${t.name}`, namespace: `k-${t.namespace}`, serviceAccount: `k-${t.serviceAccount}` };
+                const renamed = {
+                    ...t,
+                    name: `k-${t.name}`,
+                    namespace: `k-${t.namespace}`,
+                    serviceAccount: `k-${t.serviceAccount}`,
+                };
                 const tenant = tenantManifests(renamed);
-                const syncs = config.syncs.filter((s) => s.tenant === t.name).flatMap((s) => Object.values(syncManifests(s, renamed)));
+                const syncs = config.syncs
+                    .filter((s) => s.tenant === t.name)
+                    .flatMap((s) => Object.values(syncManifests(s, renamed)));
                 return [tenant.namespace, tenant.serviceAccount, tenant.roleBinding, ...syncs];
             });
             const file = path.join(path.dirname(ws.projectDir), "manifests.yaml");

@@ -15,7 +15,11 @@ function table(header: string[], rows: (string | number)[][]): string {
 function mockBench(): void {
     const rows: (string | number)[][] = [];
     for (const n of [1, 10, 100, 500]) {
-        const out = execFileSync(process.execPath, ["--import", "tsx", path.join(__dirname, "mockEval.ts"), String(n)], { cwd: REPO, encoding: "utf8" });
+        const out = execFileSync(
+            process.execPath,
+            ["--import", "tsx", path.join(__dirname, "mockEval.ts"), String(n)],
+            { cwd: REPO, encoding: "utf8" },
+        );
         const r = JSON.parse(out);
         rows.push([n, r.resources, r.ms.toFixed(0), (r.ms / n).toFixed(1), r.maxRssMiB.toFixed(0)]);
     }
@@ -27,18 +31,34 @@ async function main(): Promise<void> {
     mockBench();
     let bin = process.env.FLUXSTACK_TOOLCHAIN_BIN;
     if (!bin) {
-        const probe = spawnSync("bash", [path.join(REPO, "tests", "e2e", "toolchain.sh"), "--print-bin"], { encoding: "utf8" });
+        const probe = spawnSync("bash", [path.join(REPO, "tests", "e2e", "toolchain.sh"), "--print-bin"], {
+            encoding: "utf8",
+        });
         if (probe.status === 0) bin = probe.stdout.trim();
     }
     if (!bin) {
-        console.log("\nReal pulumi up vs kubectl apply: skipped, the e2e toolchain is not built (tests/e2e/toolchain.sh)");
+        console.log(
+            "\nReal pulumi up vs kubectl apply: skipped, the e2e toolchain is not built (tests/e2e/toolchain.sh)",
+        );
         return;
     }
     console.log("\nReal runs on the local control plane (Flux tier installed first; times for the tenants and syncs)");
     const rows = await realApplyBench(bin, [1, 10, 50]);
-    console.log(table(["tenants", "objects", "pulumi up s", "kubectl apply s", "ratio", "no-op up s", "no-op apply s", "ratio"],
-        rows.map((r) => [r.n, r.objects, r.up.toFixed(1), r.apply.toFixed(1), (r.up / r.apply).toFixed(1),
-            r.noopUp.toFixed(1), r.noopApply.toFixed(1), (r.noopUp / r.noopApply).toFixed(1)])));
+    console.log(
+        table(
+            ["tenants", "objects", "pulumi up s", "kubectl apply s", "ratio", "no-op up s", "no-op apply s", "ratio"],
+            rows.map((r) => [
+                r.n,
+                r.objects,
+                r.up.toFixed(1),
+                r.apply.toFixed(1),
+                (r.up / r.apply).toFixed(1),
+                r.noopUp.toFixed(1),
+                r.noopApply.toFixed(1),
+                (r.noopUp / r.noopApply).toFixed(1),
+            ]),
+        ),
+    );
 }
 
 main().catch((e) => {

@@ -1,7 +1,11 @@
 import { toConfigMap } from "../helpers/stackFiles";
 
 /** A dev-stack config map with `n` tenants, one Git sync each (the demo's scenario 1, repeated). */
-export function tenantsConfig(n: number, cluster: Record<string, unknown>, flux: Record<string, unknown> = {}): Record<string, string> {
+export function tenantsConfig(
+    n: number,
+    cluster: Record<string, unknown>,
+    flux: Record<string, unknown> = {},
+): Record<string, string> {
     const names = Array.from({ length: n }, (_, i) => `bench-${String(i).padStart(3, "0")}`);
     return toConfigMap({
         "fluxstack:cluster": cluster,

@@ -7,10 +7,15 @@ import * as path from "node:path";
  * answers yes. What they prove: the program's kind command lines, the dynamic provider's create, read (refresh)
  * and delete, and the whole Flux stack on the kubeconfig that kind returns.
  */
-export function installFakeKind(dir: string, kubeconfig: string): { dir: string; calls(): string[]; clusters(): string[] } {
+export function installFakeKind(
+    dir: string,
+    kubeconfig: string,
+): { dir: string; calls(): string[]; clusters(): string[] } {
     const state = path.join(dir, "state");
     fs.mkdirSync(state, { recursive: true });
-    fs.writeFileSync(path.join(dir, "kind"), `#!/usr/bin/env bash
+    fs.writeFileSync(
+        path.join(dir, "kind"),
+        `#!/usr/bin/env bash
 set -euo pipefail
 state=${JSON.stringify(state)}
 echo "$*" >> "$state/../calls"
@@ -27,11 +32,20 @@ case "$1 $2" in
   "delete cluster") rm -f "$state/$name.yaml" ;;
   *) echo "fake kind: unexpected: $*" >&2; exit 2 ;;
 esac
-`, { mode: 0o755 });
-    fs.writeFileSync(path.join(dir, "docker"), "#!/bin/sh\n[ \"$1\" = info ] && exit 0\nexit 1\n", { mode: 0o755 });
+`,
+        { mode: 0o755 },
+    );
+    fs.writeFileSync(path.join(dir, "docker"), '#!/bin/sh\n[ "$1" = info ] && exit 0\nexit 1\n', { mode: 0o755 });
     return {
         dir,
-        calls: () => (fs.existsSync(path.join(dir, "calls")) ? fs.readFileSync(path.join(dir, "calls"), "utf8").trim().split("\n") : []),
-        clusters: () => fs.readdirSync(state).filter((f) => f.endsWith(".yaml")).map((f) => f.slice(0, -5)),
+        calls: () =>
+            fs.existsSync(path.join(dir, "calls"))
+                ? fs.readFileSync(path.join(dir, "calls"), "utf8").trim().split("\n")
+                : [],
+        clusters: () =>
+            fs
+                .readdirSync(state)
+                .filter((f) => f.endsWith(".yaml"))
+                .map((f) => f.slice(0, -5)),
     };
 }

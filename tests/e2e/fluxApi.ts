@@ -11,8 +11,11 @@ export function getJson(cp: ControlPlane, args: string[]): any {
 }
 
 /** The API server's own answer (SubjectAccessReview, i.e. the real RBAC authorizer) to "may this account do that?". */
-export function mayServiceAccount(cp: ControlPlane, account: { namespace: string; name: string },
-    attributes: { verb: string; group: string; resource: string; namespace?: string }): boolean {
+export function mayServiceAccount(
+    cp: ControlPlane,
+    account: { namespace: string; name: string },
+    attributes: { verb: string; group: string; resource: string; namespace?: string },
+): boolean {
     const review = {
         apiVersion: "authorization.k8s.io/v1",
         kind: "SubjectAccessReview",

@@ -1,5 +1,5 @@
 import * as path from "node:path";
-import type { RunOptions } from "../../stacks/driver";
+import type { RunOptions } from "../../driver";
 import { type ControlPlane, startControlPlane } from "./controlPlane";
 import { FLUX_CRDS } from "./fluxApi";
 import { e2eWorkspace, type E2eWorkspace } from "./workspace";
@@ -33,7 +33,11 @@ export function toolchainBin(): string {
  * A control plane, a scratch copy of the project, this process's environment pointed at both (the Automation API
  * runs `pulumi` from PATH), and the Flux CRDs the operator would install (no operator runs here).
  */
-export async function startHarness(bin: string, stack: string, config: (cp: ControlPlane) => Record<string, string>): Promise<Harness> {
+export async function startHarness(
+    bin: string,
+    stack: string,
+    config: (cp: ControlPlane) => Record<string, string>,
+): Promise<Harness> {
     const cp = await startControlPlane(bin);
     const ws = e2eWorkspace(REPO, bin);
     Object.assign(process.env, ws.env);

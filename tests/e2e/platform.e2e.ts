@@ -4,8 +4,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
-import { main } from "../../stacks/driver/cli";
-import { deploy, destroy, EXIT, openStack, preview } from "../../stacks/driver";
+import { main } from "../../driver/cli";
+import { deploy, destroy, EXIT, openStack, preview } from "../../driver";
 import type { ControlPlane } from "./controlPlane";
 import { getJson, helmReleases, mayServiceAccount } from "./fluxApi";
 import { type Harness, OFFLINE_FLUX, startHarness, toolchainBin } from "./harness";
@@ -16,8 +16,16 @@ const TENANTS = {
     stage: { namespace: "fluxdemo-stage", name: "fluxdemo-stage" },
 };
 const STAGE_SYNC = {
-    name: "flux-stage-prod", tenant: "fluxdemo-stage", path: "./stage", interval: "20m0s",
-    source: { kind: "GitRepository", url: "https://github.com/wolcn/flux-stage-prod", ref: { branch: "main" }, interval: "1m0s" },
+    name: "flux-stage-prod",
+    tenant: "fluxdemo-stage",
+    path: "./stage",
+    interval: "20m0s",
+    source: {
+        kind: "GitRepository",
+        url: "https://github.com/wolcn/flux-stage-prod",
+        ref: { branch: "main" },
+        interval: "1m0s",
+    },
 };
 
 describe("e2e: the dev stack on a real API server", () => {
@@ -27,7 +35,10 @@ describe("e2e: the dev stack on a real API server", () => {
     let run: Harness["run"];
 
     before(async () => {
-        harness = await startHarness(toolchainBin(), "dev", (c) => ({ "fluxstack:cluster.kubeconfig": c.kubeconfig, ...OFFLINE_FLUX }));
+        harness = await startHarness(toolchainBin(), "dev", (c) => ({
+            "fluxstack:cluster.kubeconfig": c.kubeconfig,
+            ...OFFLINE_FLUX,
+        }));
         ({ cp, ws, run } = harness);
     });
 
@@ -40,7 +51,11 @@ describe("e2e: the dev stack on a real API server", () => {
         assert.deepEqual(helmReleases(cp, "flux-system"), { "flux-operator": "deployed", flux: "deployed" });
         const instance = getJson(cp, ["fluxinstance", "flux", "-n", "flux-system"]);
         assert.deepEqual([instance.spec.cluster.type, instance.spec.cluster.multitenant], ["kubernetes", true]);
-        assert.equal(instance.spec.distribution.artifact, undefined, "empty artifact: the operator's embedded manifests");
+        assert.equal(
+            instance.spec.distribution.artifact,
+            undefined,
+            "empty artifact: the operator's embedded manifests",
+        );
         assert.ok(getJson(cp, ["networkpolicy", "allow-health-checks", "-n", "flux-system"]));
 
         const ns = TENANTS.dev.namespace;
@@ -48,35 +63,74 @@ describe("e2e: the dev stack on a real API server", () => {
         assert.ok(getJson(cp, ["serviceaccount", "fluxdemo-dev", "-n", ns]));
         const binding = getJson(cp, ["rolebinding", "fluxdemo-dev-reconciler", "-n", ns]);
         assert.deepEqual(binding.roleRef, { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "edit" });
-        assert.deepEqual(getJson(cp, ["gitrepository", "flux-dev", "-n", ns]).spec,
-            { interval: "1m0s", ref: { branch: "main" }, url: "https://github.com/wolcn/flux-dev", timeout: "60s" });
+        assert.deepEqual(getJson(cp, ["gitrepository", "flux-dev", "-n", ns]).spec, {
+            interval: "1m0s",
+            ref: { branch: "main" },
+            url: "https://github.com/wolcn/flux-dev",
+            timeout: "60s",
+        });
         const k = getJson(cp, ["kustomization", "flux-dev", "-n", ns]).spec;
-        assert.deepEqual([k.path, k.prune, k.interval, k.serviceAccountName, k.sourceRef],
-            ["./dev", true, "30m0s", "fluxdemo-dev", { kind: "GitRepository", name: "flux-dev" }]);
+        assert.deepEqual(
+            [k.path, k.prune, k.interval, k.serviceAccountName, k.sourceRef],
+            ["./dev", true, "30m0s", "fluxdemo-dev", { kind: "GitRepository", name: "flux-dev" }],
+        );
     });
 
     it("1b. status reads the cluster through the stack's kubeconfig: everything is there, nothing Ready (no controllers)", async () => {
         const io = quietIo();
         const code = await main(["status", "--stack", "dev", "--json"], process.env, io, ws.projectDir);
         assert.equal(code, EXIT.notReady, io.text());
-        const rows = io.text().trim().split("\n").map((l) => JSON.parse(l));
-        assert.deepEqual(rows.map((r) => [r.kind, r.namespace, r.name, r.ready]), [
-            ["FluxInstance", "flux-system", "flux", "Unknown"],
-            ["GitRepository", "fluxdemo-dev", "flux-dev", "Unknown"],
-            ["Kustomization", "fluxdemo-dev", "flux-dev", "Unknown"],
-        ]);
+        const rows = io
+            .text()
+            .trim()
+            .split("\n")
+            .map((l) => JSON.parse(l));
+        assert.deepEqual(
+            rows.map((r) => [r.kind, r.namespace, r.name, r.ready]),
+            [
+                ["FluxInstance", "flux-system", "flux", "Unknown"],
+                ["GitRepository", "fluxdemo-dev", "flux-dev", "Unknown"],
+                ["Kustomization", "fluxdemo-dev", "flux-dev", "Unknown"],
+            ],
+        );
     });
 
     it("2. isolation: the tenant's account may deploy in its namespace only, and nothing cluster-wide", () => {
         const sa = { namespace: TENANTS.dev.namespace, name: TENANTS.dev.name };
-        for (const [group, resource] of [["apps", "deployments"], ["", "services"]]) {
-            assert.equal(mayServiceAccount(cp, sa, { verb: "create", group, resource, namespace: "fluxdemo-dev" }), true, `${resource} in its namespace`);
-            assert.equal(mayServiceAccount(cp, sa, { verb: "create", group, resource, namespace: "default" }), false, `${resource} elsewhere`);
+        for (const [group, resource] of [
+            ["apps", "deployments"],
+            ["", "services"],
+        ]) {
+            assert.equal(
+                mayServiceAccount(cp, sa, { verb: "create", group, resource, namespace: "fluxdemo-dev" }),
+                true,
+                `${resource} in its namespace`,
+            );
+            assert.equal(
+                mayServiceAccount(cp, sa, { verb: "create", group, resource, namespace: "default" }),
+                false,
+                `${resource} elsewhere`,
+            );
         }
         assert.equal(mayServiceAccount(cp, sa, { verb: "create", group: "", resource: "namespaces" }), false);
-        assert.equal(mayServiceAccount(cp, sa, { verb: "create", group: "rbac.authorization.k8s.io", resource: "clusterrolebindings" }), false);
-        assert.equal(mayServiceAccount(cp, sa, { verb: "create", group: "rbac.authorization.k8s.io", resource: "rolebindings", namespace: "fluxdemo-dev" }), false,
-            "edit cannot widen its own rights");
+        assert.equal(
+            mayServiceAccount(cp, sa, {
+                verb: "create",
+                group: "rbac.authorization.k8s.io",
+                resource: "clusterrolebindings",
+            }),
+            false,
+        );
+        assert.equal(
+            mayServiceAccount(cp, sa, {
+                verb: "create",
+                group: "rbac.authorization.k8s.io",
+                resource: "rolebindings",
+                namespace: "fluxdemo-dev",
+            }),
+            false,
+            "edit cannot widen its own rights",
+        );
     });
 
     it("3. a second up, and a preview, change nothing", async () => {
@@ -84,7 +138,16 @@ describe("e2e: the dev stack on a real API server", () => {
         assert.equal(summary.changes, 0, JSON.stringify(summary.operations));
         await preview(run({ expectNoChanges: true }));
         const io = quietIo();
-        assert.equal(await main(["preview", "--stack", "dev", "--expect-no-changes", ...overrideFlags(harness)], process.env, io, ws.projectDir), EXIT.ok, io.text());
+        assert.equal(
+            await main(
+                ["preview", "--stack", "dev", "--expect-no-changes", ...overrideFlags(harness)],
+                process.env,
+                io,
+                ws.projectDir,
+            ),
+            EXIT.ok,
+            io.text(),
+        );
     });
 
     it("4. drift: a RoleBinding deleted out of band comes back with up --refresh", async () => {
@@ -106,15 +169,34 @@ describe("e2e: the dev stack on a real API server", () => {
 
         const events: EngineEvent[] = [];
         const { summary } = await deploy(run({ onEvent: (e) => events.push(e) }));
-        const deleted = events.filter((e) => e.resourcePreEvent?.metadata.op === "delete" && e.resourcePreEvent.metadata.type.startsWith("kubernetes:"))
+        const deleted = events
+            .filter(
+                (e) =>
+                    e.resourcePreEvent?.metadata.op === "delete" &&
+                    e.resourcePreEvent.metadata.type.startsWith("kubernetes:"),
+            )
             .map((e) => e.resourcePreEvent!.metadata.urn.split("::").pop());
         const p = "sync-fluxdemo-stage/flux-stage-prod";
         const t = "tenant-fluxdemo-stage";
-        assert.deepEqual([...deleted].sort(), [`${p}-kustomization`, `${p}-source`, `${t}-namespace`, `${t}-role-binding`, `${t}-service-account`]);
+        assert.deepEqual([...deleted].sort(), [
+            `${p}-kustomization`,
+            `${p}-source`,
+            `${t}-namespace`,
+            `${t}-role-binding`,
+            `${t}-service-account`,
+        ]);
         // Reverse of creation: each object goes before what it depends on.
-        for (const [first, then] of [[`${p}-kustomization`, `${p}-source`], [`${p}-kustomization`, `${t}-role-binding`],
-            [`${t}-role-binding`, `${t}-service-account`], [`${t}-service-account`, `${t}-namespace`], [`${p}-source`, `${t}-namespace`]]) {
-            assert.ok(deleted.indexOf(first) < deleted.indexOf(then), `${first} is deleted before ${then}: ${deleted.join(", ")}`);
+        for (const [first, then] of [
+            [`${p}-kustomization`, `${p}-source`],
+            [`${p}-kustomization`, `${t}-role-binding`],
+            [`${t}-role-binding`, `${t}-service-account`],
+            [`${t}-service-account`, `${t}-namespace`],
+            [`${p}-source`, `${t}-namespace`],
+        ]) {
+            assert.ok(
+                deleted.indexOf(first) < deleted.indexOf(then),
+                `${first} is deleted before ${then}: ${deleted.join(", ")}`,
+            );
         }
         assert.equal(summary.changes, deleted.length + 2, "plus the two components"); // FluxSync and Tenant
         assert.equal(getJson(cp, ["namespace", "fluxdemo-stage"]), undefined);
@@ -123,21 +205,36 @@ describe("e2e: the dev stack on a real API server", () => {
 
     it("6. bad config is rejected before anything is created (real CLI, exit 3)", async () => {
         const { stack } = await openStack({ stack: "dev", projectDir: ws.projectDir, env: process.env, create: false });
-        const resources = async () => ((await stack.exportStack()).deployment.resources ?? []).map((r: { urn: string }) => r.urn);
+        const resources = async () =>
+            ((await stack.exportStack()).deployment.resources ?? []).map((r: { urn: string }) => r.urn);
         const before = await resources();
         const io = quietIo();
-        const code = await main(["up", "--stack", "dev", ...overrideFlags(harness), "-c", "fluxstack:syncs[0].tenant=nobody"], process.env, io, ws.projectDir);
+        const code = await main(
+            ["up", "--stack", "dev", ...overrideFlags(harness), "-c", "fluxstack:syncs[0].tenant=nobody"],
+            process.env,
+            io,
+            ws.projectDir,
+        );
         assert.equal(code, EXIT.badConfig, io.text());
         assert.match(io.text(), /fluxstack:syncs\[0\]\.tenant: unknown tenant "nobody" \(tenants: fluxdemo-dev\)/);
         assert.deepEqual(await resources(), before, "nothing was created, changed or deleted");
-        assert.doesNotMatch(fs.readFileSync(path.join(ws.projectDir, "Pulumi.dev.yaml"), "utf8"), /nobody/, "the override did not stay");
+        assert.doesNotMatch(
+            fs.readFileSync(path.join(ws.projectDir, "Pulumi.dev.yaml"), "utf8"),
+            /nobody/,
+            "the override did not stay",
+        );
     });
 
     it("7. destroy leaves no tenant namespace and no Helm release", async () => {
         const { summary } = await destroy(run());
         assert.equal(summary.failed, 0);
-        const namespaces = JSON.parse(cp.kubectl(["get", "namespaces", "-o", "json"])).items.map((n: any) => `${n.metadata.name}:${n.status.phase}`);
-        assert.deepEqual(namespaces.filter((n: string) => n.startsWith("fluxdemo-") || n.startsWith("flux-system")), []);
+        const namespaces = JSON.parse(cp.kubectl(["get", "namespaces", "-o", "json"])).items.map(
+            (n: any) => `${n.metadata.name}:${n.status.phase}`,
+        );
+        assert.deepEqual(
+            namespaces.filter((n: string) => n.startsWith("fluxdemo-") || n.startsWith("flux-system")),
+            [],
+        );
         assert.deepEqual(helmReleases(cp, "flux-system"), {});
     });
 });

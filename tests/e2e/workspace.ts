@@ -3,8 +3,17 @@ import * as os from "node:os";
 import * as path from "node:path";
 
 /** The files a Pulumi run needs, copied so that stack config written by a test never touches the checkout. */
-const PROGRAM_FILES = ["index.ts", "components", "stacks", "Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.kind.yaml",
-    "Pulumi.eks.yaml", "package.json", "tsconfig.json"];
+const PROGRAM_FILES = [
+    "index.ts",
+    "components",
+    "stacks",
+    "Pulumi.yaml",
+    "Pulumi.dev.yaml",
+    "Pulumi.kind.yaml",
+    "Pulumi.eks.yaml",
+    "package.json",
+    "tsconfig.json",
+];
 
 export interface E2eWorkspace {
     projectDir: string;

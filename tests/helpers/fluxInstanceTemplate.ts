@@ -5,7 +5,10 @@
  */
 export function renderFluxInstance(values: any): Record<string, unknown> {
     const i = values.instance;
-    const distribution: Record<string, unknown> = { version: i.distribution.version, registry: i.distribution.registry };
+    const distribution: Record<string, unknown> = {
+        version: i.distribution.version,
+        registry: i.distribution.registry,
+    };
     // `artifact: {{ .artifact }}` renders null for "": the API server drops null for a non-nullable field.
     if (i.distribution.artifact) distribution.artifact = i.distribution.artifact;
     for (const k of ["artifactPullSecret", "imagePullSecret", "variant"]) {
@@ -13,8 +16,10 @@ export function renderFluxInstance(values: any): Record<string, unknown> {
     }
     const cluster = Object.fromEntries(Object.entries(i.cluster).filter(([, v]) => v !== ""));
     const spec: Record<string, unknown> = { distribution, components: i.components, cluster, kustomize: i.kustomize };
-    if (i.commonMetadata.annotations && Object.keys(i.commonMetadata.annotations).length > 0 ||
-        i.commonMetadata.labels && Object.keys(i.commonMetadata.labels).length > 0) {
+    if (
+        (i.commonMetadata.annotations && Object.keys(i.commonMetadata.annotations).length > 0) ||
+        (i.commonMetadata.labels && Object.keys(i.commonMetadata.labels).length > 0)
+    ) {
         spec.commonMetadata = i.commonMetadata;
     }
     if (i.sync.url) spec.sync = i.sync;

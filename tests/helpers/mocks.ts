@@ -24,7 +24,9 @@ const REMOTE_STATE: Record<string, (name: string, inputs: any) => Record<string,
         oidcProviderArn: "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-north-1.amazonaws.com/id/ABC",
         oidcIssuer: "oidc.eks.eu-north-1.amazonaws.com/id/ABC",
     }),
-    "pulumi-nodejs:dynamic/fluxstack:KindCluster": (_name, inputs) => ({ kubeconfig: `kind kubeconfig for ${inputs.name}` }),
+    "pulumi-nodejs:dynamic/fluxstack:KindCluster": (_name, inputs) => ({
+        kubeconfig: `kind kubeconfig for ${inputs.name}`,
+    }),
     "aws:iam/role:Role": (name) => ({ arn: `arn:aws:iam::123456789012:role/${name}`, name }),
 };
 
@@ -47,31 +49,44 @@ export function registered(): readonly string[] {
  * they do not know. Must run before the program's modules are imported.
  */
 export function installMocks(): void {
-    pulumi.runtime.setMocks({
-        newResource(args) {
-            registrations.push(args.name);
-            if (process.env.DEBUG_MOCKS) console.log("newResource", args.type, args.name);
-            const extra = REMOTE_STATE[args.type]?.(args.name, args.inputs) ?? {};
-            return { id: `${args.name}-id`, state: { ...args.inputs, ...extra } };
+    pulumi.runtime.setMocks(
+        {
+            newResource(args) {
+                registrations.push(args.name);
+                if (process.env.DEBUG_MOCKS) console.log("newResource", args.type, args.name);
+                const extra = REMOTE_STATE[args.type]?.(args.name, args.inputs) ?? {};
+                return { id: `${args.name}-id`, state: { ...args.inputs, ...extra } };
+            },
+            call(args) {
+                const mock = CALLS[args.token];
+                if (!mock) throw new Error(`unmocked call ${args.token}`);
+                return mock(args.inputs);
+            },
         },
-        call(args) {
-            const mock = CALLS[args.token];
-            if (!mock) throw new Error(`unmocked call ${args.token}`);
-            return mock(args.inputs);
-        },
-    }, "fluxstack", "test", false);
+        "fluxstack",
+        "test",
+        false,
+    );
 }
 
 /** Resolves an Output (or plain value) to its value under mocks. */
 export function promiseOf<T>(value: pulumi.Input<T>): Promise<T> {
-    return new Promise((resolve) => pulumi.output(value).apply((v) => { resolve(v as T); return v; }));
+    return new Promise((resolve) =>
+        pulumi.output(value).apply((v) => {
+            resolve(v as T);
+            return v;
+        }),
+    );
 }
 
 async function outputOwners(value: unknown, seen = new Set<unknown>()): Promise<pulumi.Resource[]> {
     if (value === null || typeof value !== "object" || seen.has(value)) return [];
     seen.add(value);
     if (pulumi.Output.isInstance(value)) {
-        const internal = value as unknown as { allResources?: () => Promise<Set<pulumi.Resource>>; resources: () => Set<pulumi.Resource> };
+        const internal = value as unknown as {
+            allResources?: () => Promise<Set<pulumi.Resource>>;
+            resources: () => Set<pulumi.Resource>;
+        };
         const owners = internal.allResources ? await internal.allResources() : internal.resources();
         return [...owners];
     }
@@ -96,26 +111,32 @@ export async function record(program: () => unknown): Promise<Map<string, Record
     const pending: Promise<Recorded>[] = [];
     await pulumi.runtime.runInPulumiStack(() => {
         pulumi.runtime.registerStackTransformation((args) => {
-            pending.push((async () => {
-                const explicit = await promiseOf(args.opts.dependsOn ?? []);
-                const explicitList = (Array.isArray(explicit) ? explicit : [explicit]) as pulumi.Resource[];
-                const implicit = await outputOwners(args.props);
-                const opts = args.opts as pulumi.CustomResourceOptions;
-                const explicitNames = new Set((await Promise.all(explicitList.map(nameOf))).filter((n): n is string => !!n));
-                const implicitNames = (await Promise.all(implicit.map(nameOf))).filter((n): n is string => !!n);
-                return {
-                    type: args.type,
-                    name: args.name,
-                    custom: args.resource instanceof pulumi.CustomResource,
-                    // JSON drops the keys an SDK class fills with undefined, so tests can compare exactly.
-                    inputs: JSON.parse(JSON.stringify((await promiseOf(args.props as Record<string, any>)) ?? {}, resourceAsName)),
-                    provider: await nameOf(opts.provider),
-                    parent: await nameOf(args.opts.parent),
-                    deletedWith: await nameOf(opts.deletedWith),
-                    dependsOn: new Set([...explicitNames, ...implicitNames]),
-                    explicitDependsOn: explicitNames,
-                };
-            })());
+            pending.push(
+                (async () => {
+                    const explicit = await promiseOf(args.opts.dependsOn ?? []);
+                    const explicitList = (Array.isArray(explicit) ? explicit : [explicit]) as pulumi.Resource[];
+                    const implicit = await outputOwners(args.props);
+                    const opts = args.opts as pulumi.CustomResourceOptions;
+                    const explicitNames = new Set(
+                        (await Promise.all(explicitList.map(nameOf))).filter((n): n is string => !!n),
+                    );
+                    const implicitNames = (await Promise.all(implicit.map(nameOf))).filter((n): n is string => !!n);
+                    return {
+                        type: args.type,
+                        name: args.name,
+                        custom: args.resource instanceof pulumi.CustomResource,
+                        // JSON drops the keys an SDK class fills with undefined, so tests can compare exactly.
+                        inputs: JSON.parse(
+                            JSON.stringify((await promiseOf(args.props as Record<string, any>)) ?? {}, resourceAsName),
+                        ),
+                        provider: await nameOf(opts.provider),
+                        parent: await nameOf(args.opts.parent),
+                        deletedWith: await nameOf(opts.deletedWith),
+                        dependsOn: new Set([...explicitNames, ...implicitNames]),
+                        explicitDependsOn: explicitNames,
+                    };
+                })(),
+            );
             return undefined;
         });
         return Promise.resolve(program());

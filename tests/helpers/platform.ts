@@ -15,9 +15,13 @@ export function stackConfig(stack: string, overrides: Record<string, string> = {
 }
 
 /** Builds the platform for a config under mocks; returns what was registered and the outputs. */
-export async function buildUnderMocks(config: StackConfig): Promise<{ resources: Map<string, Recorded>; outputs: PlatformOutputs }> {
+export async function buildUnderMocks(
+    config: StackConfig,
+): Promise<{ resources: Map<string, Recorded>; outputs: PlatformOutputs }> {
     let outputs: PlatformOutputs | undefined;
-    const resources = await record(() => { outputs = buildPlatform(config, { projectDir: PROJECT_DIR }); });
+    const resources = await record(() => {
+        outputs = buildPlatform(config, { projectDir: PROJECT_DIR });
+    });
     return { resources, outputs: outputs! };
 }
 

@@ -43,8 +43,14 @@ export function chartSchema(chart: string): Validate {
 function closeObjects(schema: any): any {
     if (Array.isArray(schema)) return schema.map(closeObjects);
     if (!isMap(schema)) return schema;
-    const out: Record<string, unknown> = Object.fromEntries(Object.entries(schema).map(([k, v]) => [k, closeObjects(v)]));
-    if (schema.properties && schema.additionalProperties === undefined && !schema["x-kubernetes-preserve-unknown-fields"]) {
+    const out: Record<string, unknown> = Object.fromEntries(
+        Object.entries(schema).map(([k, v]) => [k, closeObjects(v)]),
+    );
+    if (
+        schema.properties &&
+        schema.additionalProperties === undefined &&
+        !schema["x-kubernetes-preserve-unknown-fields"]
+    ) {
         out.additionalProperties = false;
     }
     return out;

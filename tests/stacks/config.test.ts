@@ -11,12 +11,14 @@ function base(): Record<string, any> {
     return {
         cluster: { source: "existing" },
         tenants: [{ name: "fluxdemo-dev" }],
-        syncs: [{
-            name: "flux-dev",
-            tenant: "fluxdemo-dev",
-            source: { kind: "GitRepository", url: "https://github.com/wolcn/flux-dev" },
-            path: "./dev",
-        }],
+        syncs: [
+            {
+                name: "flux-dev",
+                tenant: "fluxdemo-dev",
+                source: { kind: "GitRepository", url: "https://github.com/wolcn/flux-dev" },
+                path: "./dev",
+            },
+        ],
     };
 }
 
@@ -38,122 +40,332 @@ function problemsOf(config: Record<string, unknown>): string[] {
 type Case = [title: string, mutate: (c: Record<string, any>) => void, expected: string[]];
 
 const BAD: Case[] = [
-    ["unknown top-level key", (c) => { c.tenant = []; }, [
-        "fluxstack:tenant: unknown key (known keys: cluster, flux, tenants, syncs)",
-    ]],
-    ["missing cluster", (c) => { delete c.cluster; }, ["fluxstack:cluster: is required"]],
-    ["unknown cluster source", (c) => { c.cluster = { source: "minikube" }; }, [
-        "fluxstack:cluster.source: source must be one of existing, kind, eks",
-    ]],
-    ["unknown nested key", (c) => { c.tenants[0].nmae = "x"; }, ["fluxstack:tenants[0].nmae: unknown key"]],
-    ["wrong type", (c) => { c.syncs[0].prune = "yes"; }, [
-        'fluxstack:syncs[0].prune: must be a boolean (true or false), got string "yes"',
-    ]],
-    ["tenants not a list", (c) => { c.tenants = { name: "fluxdemo-dev" }; }, [
-        "fluxstack:tenants: must be an array, got an object",
-    ]],
-    ["plain string where an object belongs", (c) => { c.flux = "oci"; }, [
-        'fluxstack:flux: must be a YAML object or list, got the plain string "oci"',
-    ]],
-    ["bad git URL scheme", (c) => { c.syncs[0].source.url = "ftp://example.com/repo"; }, [
-        "fluxstack:syncs[0].source.url: must be a URL starting with https://, http://, ssh://",
-    ]],
-    ["bad OCI URL scheme", (c) => { c.syncs[0].source = { kind: "OCIRepository", url: "https://ghcr.io/x" }; }, [
-        "fluxstack:syncs[0].source.url: must be a URL starting with oci://",
-    ]],
-    ["unknown source kind", (c) => { c.syncs[0].source.kind = "Bucket"; }, [
-        "fluxstack:syncs[0].source.kind: source.kind must be GitRepository or OCIRepository",
-    ]],
-    ["two refs at once", (c) => { c.syncs[0].source.ref = { branch: "main", tag: "v1" }; }, [
-        "fluxstack:syncs[0].source.ref: must be exactly one of {branch}, {tag}, {semver}, {commit}",
-    ]],
-    ["empty path", (c) => { c.syncs[0].path = ""; }, ["fluxstack:syncs[0].path: must not be empty"]],
-    ["interval not a duration", (c) => { c.syncs[0].interval = "5 minutes"; }, [
-        "fluxstack:syncs[0].interval: must be a duration such as 1m0s, 30m or 1h (digits followed by ms, s, m or h)",
-    ]],
-    ["source interval not a duration", (c) => { c.syncs[0].source.interval = "1d"; }, [
-        "fluxstack:syncs[0].source.interval: must be a duration such as 1m0s, 30m or 1h (digits followed by ms, s, m or h)",
-    ]],
-    ["invalid Kubernetes name", (c) => { c.tenants[0].name = "Fluxdemo_Dev"; c.syncs = []; }, [
-        "fluxstack:tenants[0].name: must be a Kubernetes DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit",
-    ]],
-    ["name too long", (c) => { c.tenants[0].namespace = "a".repeat(64); }, [
-        "fluxstack:tenants[0].namespace: must be at most 63 characters (a Kubernetes DNS-1123 label)",
-    ]],
-    ["duplicate tenant", (c) => { c.tenants.push({ name: "fluxdemo-dev", namespace: "other" }); }, [
-        'fluxstack:tenants[1].name: duplicate tenant "fluxdemo-dev" (also tenants[0])',
-    ]],
-    ["duplicate namespace", (c) => { c.tenants.push({ name: "second", namespace: "fluxdemo-dev" }); }, [
-        'fluxstack:tenants[1].namespace: namespace "fluxdemo-dev" is already used by tenants[0]',
-    ]],
-    ["tenant in the Flux namespace", (c) => { c.tenants[0].namespace = "flux-system"; }, [
-        'fluxstack:tenants[0].namespace: "flux-system" is the Flux namespace (fluxstack:flux.namespace); a tenant needs its own',
-    ]],
-    ["sync names an unknown tenant", (c) => { c.syncs[0].tenant = "fluxdemo-qa"; }, [
-        'fluxstack:syncs[0].tenant: unknown tenant "fluxdemo-qa" (tenants: fluxdemo-dev)',
-    ]],
-    ["duplicate sync in a tenant", (c) => { c.syncs.push({ ...c.syncs[0], source: { ...c.syncs[0].source, name: "other" } }); }, [
-        'fluxstack:syncs[1].name: duplicate sync "flux-dev" for tenant "fluxdemo-dev" (also syncs[0])',
-    ]],
-    ["duplicate source in a tenant", (c) => { c.syncs.push({ ...c.syncs[0], name: "second" }); c.syncs[1].source = { ...c.syncs[0].source, name: "flux-dev" }; }, [
-        'fluxstack:syncs[1].source.name: GitRepository "flux-dev" is already defined for tenant "fluxdemo-dev" by syncs[0]',
-    ]],
-    ["artifact neither oci nor empty", (c) => { c.flux = { instance: { distribution: { artifact: "https://x" } } }; }, [
-        'fluxstack:flux.instance.distribution.artifact: must be an oci:// URL, or "" to use the manifests embedded in the operator',
-    ]],
-    ["unknown cluster type", (c) => { c.flux = { instance: { clusterType: "kind" } }; }, [
-        'fluxstack:flux.instance.clusterType: Invalid option: expected one of "kubernetes"|"openshift"|"aws"|"azure"|"gcp"',
-    ]],
-    ["bad probe CIDR", (c) => { c.flux = { probePolicy: { cidrs: ["169.254.0.0/99"] } }; }, [
-        "fluxstack:flux.probePolicy.cidrs[0]: must be an IPv4 or IPv6 CIDR",
-    ]],
-    ["missing local chart directory", (c) => { c.flux = { charts: { source: "local", directory: "no/such/dir" } }; }, [
-        `fluxstack:flux.charts.directory: no chart at ${PROJECT_DIR}/no/such/dir/flux-operator/Chart.yaml`,
-        `fluxstack:flux.charts.directory: no chart at ${PROJECT_DIR}/no/such/dir/flux-instance/Chart.yaml`,
-    ]],
-    ["kind with zero control planes", (c) => { c.cluster = { source: "kind", controlPlanes: 0 }; }, [
-        "fluxstack:cluster.controlPlanes: Too small: expected number to be >=1",
-    ]],
-    ["eks without region and version", (c) => { c.cluster = { source: "eks", name: "lab" }; }, [
-        "fluxstack:cluster.region: is required",
-        "fluxstack:cluster.kubernetesVersion: is required",
-    ]],
-    ["eks node group sizes out of order", (c) => {
-        c.cluster = { source: "eks", name: "lab", region: "eu-north-1", kubernetesVersion: "1.34", nodeGroup: { minSize: 3, desiredSize: 2 } };
-    }, ["fluxstack:cluster.nodeGroup: sizes must satisfy minSize <= desiredSize <= maxSize"]],
-    ["eks IRSA without policies", (c) => {
-        c.cluster = { source: "eks", name: "lab", region: "eu-north-1", kubernetesVersion: "1.34", fluxIdentity: { mode: "irsa", policyArns: [] } };
-    }, ["fluxstack:cluster.fluxIdentity.policyArns: must name at least one IAM policy ARN"]],
-    ["eks VPC CIDR that is not a CIDR", (c) => { c.cluster = { ...EKS, vpc: { cidr: "banana" } }; }, [
-        "fluxstack:cluster.vpc.cidr: must be an IPv4 CIDR such as 10.0.0.0/16",
-    ]],
-    ["eks VPC narrower than /16", (c) => { c.cluster = { ...EKS, vpc: { cidr: "10.0.0.0/20" } }; }, [
-        "fluxstack:cluster.vpc.cidr: must be a /16 or wider (subnets are /20 blocks)",
-    ]],
-    ["eks existing VPC with one subnet", (c) => { c.cluster = { ...EKS, vpc: { existingVpcId: "vpc-1", privateSubnetIds: ["subnet-a"] } }; }, [
-        "fluxstack:cluster.vpc.privateSubnetIds: EKS needs at least two subnets, in two zones",
-    ]],
-    ["eks public subnets without an existing VPC", (c) => { c.cluster = { ...EKS, vpc: { publicSubnetIds: ["subnet-a"] } }; }, [
-        "fluxstack:cluster.vpc: publicSubnetIds only go with existingVpcId (a new VPC makes its own)",
-    ]],
-    ["eks identity naming a controller twice", (c) => {
-        c.cluster = { ...EKS, fluxIdentity: { mode: "podIdentity", policyArns: ["arn:aws:iam::aws:policy/x"], controllers: ["source-controller", "source-controller"] } };
-    }, ["fluxstack:cluster.fluxIdentity.controllers: must not repeat an entry"]],
-    ["a component twice", (c) => { c.flux = { instance: { components: ["source-controller", "kustomize-controller", "source-controller"] } }; }, [
-        "fluxstack:flux.instance.components: must not repeat an entry",
-    ]],
-    ["syncs without the kustomize controller", (c) => { c.flux = { instance: { components: ["source-controller", "helm-controller"] } }; }, [
-        "fluxstack:flux.instance.components: syncs are configured, so it must include kustomize-controller",
-    ]],
-    ["syncs without the health check", (c) => { c.flux = { instance: { healthcheck: false } }; }, [
-        "fluxstack:flux.instance.healthcheck: must stay true while syncs are configured: it is what makes them wait until the Flux CRDs exist",
-    ]],
-    ["an AWS OCI source on a cluster without AWS identity", (c) => { c.syncs[0].source = { kind: "OCIRepository", url: "oci://x/y", provider: "aws" }; }, [
-        "fluxstack:syncs[0].source.provider: aws needs an EKS cluster with cluster.fluxIdentity (irsa or podIdentity) so the controllers have an AWS identity",
-    ]],
-    ["eks admin that is not a role ARN", (c) => {
-        c.cluster = { source: "eks", name: "lab", region: "eu-north-1", kubernetesVersion: "1.34", adminRoleArns: ["admin"] };
-    }, ["fluxstack:cluster.adminRoleArns[0]: must be an IAM role ARN"]],
+    [
+        "unknown top-level key",
+        (c) => {
+            c.tenant = [];
+        },
+        ["fluxstack:tenant: unknown key (known keys: cluster, flux, tenants, syncs)"],
+    ],
+    [
+        "missing cluster",
+        (c) => {
+            delete c.cluster;
+        },
+        ["fluxstack:cluster: is required"],
+    ],
+    [
+        "unknown cluster source",
+        (c) => {
+            c.cluster = { source: "minikube" };
+        },
+        ["fluxstack:cluster.source: source must be one of existing, kind, eks"],
+    ],
+    [
+        "unknown nested key",
+        (c) => {
+            c.tenants[0].nmae = "x";
+        },
+        ["fluxstack:tenants[0].nmae: unknown key"],
+    ],
+    [
+        "wrong type",
+        (c) => {
+            c.syncs[0].prune = "yes";
+        },
+        ['fluxstack:syncs[0].prune: must be a boolean (true or false), got string "yes"'],
+    ],
+    [
+        "tenants not a list",
+        (c) => {
+            c.tenants = { name: "fluxdemo-dev" };
+        },
+        ["fluxstack:tenants: must be an array, got an object"],
+    ],
+    [
+        "plain string where an object belongs",
+        (c) => {
+            c.flux = "oci";
+        },
+        ['fluxstack:flux: must be a YAML object or list, got the plain string "oci"'],
+    ],
+    [
+        "bad git URL scheme",
+        (c) => {
+            c.syncs[0].source.url = "ftp://example.com/repo";
+        },
+        ["fluxstack:syncs[0].source.url: must be a URL starting with https://, http://, ssh://"],
+    ],
+    [
+        "bad OCI URL scheme",
+        (c) => {
+            c.syncs[0].source = { kind: "OCIRepository", url: "https://ghcr.io/x" };
+        },
+        ["fluxstack:syncs[0].source.url: must be a URL starting with oci://"],
+    ],
+    [
+        "unknown source kind",
+        (c) => {
+            c.syncs[0].source.kind = "Bucket";
+        },
+        ["fluxstack:syncs[0].source.kind: source.kind must be GitRepository or OCIRepository"],
+    ],
+    [
+        "two refs at once",
+        (c) => {
+            c.syncs[0].source.ref = { branch: "main", tag: "v1" };
+        },
+        ["fluxstack:syncs[0].source.ref: must be exactly one of {branch}, {tag}, {semver}, {commit}"],
+    ],
+    [
+        "empty path",
+        (c) => {
+            c.syncs[0].path = "";
+        },
+        ["fluxstack:syncs[0].path: must not be empty"],
+    ],
+    [
+        "interval not a duration",
+        (c) => {
+            c.syncs[0].interval = "5 minutes";
+        },
+        ["fluxstack:syncs[0].interval: must be a duration such as 1m0s, 30m or 1h (digits followed by ms, s, m or h)"],
+    ],
+    [
+        "source interval not a duration",
+        (c) => {
+            c.syncs[0].source.interval = "1d";
+        },
+        [
+            "fluxstack:syncs[0].source.interval: must be a duration such as 1m0s, 30m or 1h (digits followed by ms, s, m or h)",
+        ],
+    ],
+    [
+        "invalid Kubernetes name",
+        (c) => {
+            c.tenants[0].name = "Fluxdemo_Dev";
+            c.syncs = [];
+        },
+        [
+            "fluxstack:tenants[0].name: must be a Kubernetes DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit",
+        ],
+    ],
+    [
+        "name too long",
+        (c) => {
+            c.tenants[0].namespace = "a".repeat(64);
+        },
+        ["fluxstack:tenants[0].namespace: must be at most 63 characters (a Kubernetes DNS-1123 label)"],
+    ],
+    [
+        "duplicate tenant",
+        (c) => {
+            c.tenants.push({ name: "fluxdemo-dev", namespace: "other" });
+        },
+        ['fluxstack:tenants[1].name: duplicate tenant "fluxdemo-dev" (also tenants[0])'],
+    ],
+    [
+        "duplicate namespace",
+        (c) => {
+            c.tenants.push({ name: "second", namespace: "fluxdemo-dev" });
+        },
+        ['fluxstack:tenants[1].namespace: namespace "fluxdemo-dev" is already used by tenants[0]'],
+    ],
+    [
+        "tenant in the Flux namespace",
+        (c) => {
+            c.tenants[0].namespace = "flux-system";
+        },
+        [
+            'fluxstack:tenants[0].namespace: "flux-system" is the Flux namespace (fluxstack:flux.namespace); a tenant needs its own',
+        ],
+    ],
+    [
+        "sync names an unknown tenant",
+        (c) => {
+            c.syncs[0].tenant = "fluxdemo-qa";
+        },
+        ['fluxstack:syncs[0].tenant: unknown tenant "fluxdemo-qa" (tenants: fluxdemo-dev)'],
+    ],
+    [
+        "duplicate sync in a tenant",
+        (c) => {
+            c.syncs.push({ ...c.syncs[0], source: { ...c.syncs[0].source, name: "other" } });
+        },
+        ['fluxstack:syncs[1].name: duplicate sync "flux-dev" for tenant "fluxdemo-dev" (also syncs[0])'],
+    ],
+    [
+        "duplicate source in a tenant",
+        (c) => {
+            c.syncs.push({ ...c.syncs[0], name: "second" });
+            c.syncs[1].source = { ...c.syncs[0].source, name: "flux-dev" };
+        },
+        [
+            'fluxstack:syncs[1].source.name: GitRepository "flux-dev" is already defined for tenant "fluxdemo-dev" by syncs[0]',
+        ],
+    ],
+    [
+        "artifact neither oci nor empty",
+        (c) => {
+            c.flux = { instance: { distribution: { artifact: "https://x" } } };
+        },
+        [
+            'fluxstack:flux.instance.distribution.artifact: must be an oci:// URL, or "" to use the manifests embedded in the operator',
+        ],
+    ],
+    [
+        "unknown cluster type",
+        (c) => {
+            c.flux = { instance: { clusterType: "kind" } };
+        },
+        [
+            'fluxstack:flux.instance.clusterType: Invalid option: expected one of "kubernetes"|"openshift"|"aws"|"azure"|"gcp"',
+        ],
+    ],
+    [
+        "bad probe CIDR",
+        (c) => {
+            c.flux = { probePolicy: { cidrs: ["169.254.0.0/99"] } };
+        },
+        ["fluxstack:flux.probePolicy.cidrs[0]: must be an IPv4 or IPv6 CIDR"],
+    ],
+    [
+        "missing local chart directory",
+        (c) => {
+            c.flux = { charts: { source: "local", directory: "no/such/dir" } };
+        },
+        [
+            `fluxstack:flux.charts.directory: no chart at ${PROJECT_DIR}/no/such/dir/flux-operator/Chart.yaml`,
+            `fluxstack:flux.charts.directory: no chart at ${PROJECT_DIR}/no/such/dir/flux-instance/Chart.yaml`,
+        ],
+    ],
+    [
+        "kind with zero control planes",
+        (c) => {
+            c.cluster = { source: "kind", controlPlanes: 0 };
+        },
+        ["fluxstack:cluster.controlPlanes: Too small: expected number to be >=1"],
+    ],
+    [
+        "eks without region and version",
+        (c) => {
+            c.cluster = { source: "eks", name: "lab" };
+        },
+        ["fluxstack:cluster.region: is required", "fluxstack:cluster.kubernetesVersion: is required"],
+    ],
+    [
+        "eks node group sizes out of order",
+        (c) => {
+            c.cluster = {
+                source: "eks",
+                name: "lab",
+                region: "eu-north-1",
+                kubernetesVersion: "1.34",
+                nodeGroup: { minSize: 3, desiredSize: 2 },
+            };
+        },
+        ["fluxstack:cluster.nodeGroup: sizes must satisfy minSize <= desiredSize <= maxSize"],
+    ],
+    [
+        "eks IRSA without policies",
+        (c) => {
+            c.cluster = {
+                source: "eks",
+                name: "lab",
+                region: "eu-north-1",
+                kubernetesVersion: "1.34",
+                fluxIdentity: { mode: "irsa", policyArns: [] },
+            };
+        },
+        ["fluxstack:cluster.fluxIdentity.policyArns: must name at least one IAM policy ARN"],
+    ],
+    [
+        "eks VPC CIDR that is not a CIDR",
+        (c) => {
+            c.cluster = { ...EKS, vpc: { cidr: "banana" } };
+        },
+        ["fluxstack:cluster.vpc.cidr: must be an IPv4 CIDR such as 10.0.0.0/16"],
+    ],
+    [
+        "eks VPC narrower than /16",
+        (c) => {
+            c.cluster = { ...EKS, vpc: { cidr: "10.0.0.0/20" } };
+        },
+        ["fluxstack:cluster.vpc.cidr: must be a /16 or wider (subnets are /20 blocks)"],
+    ],
+    [
+        "eks existing VPC with one subnet",
+        (c) => {
+            c.cluster = { ...EKS, vpc: { existingVpcId: "vpc-1", privateSubnetIds: ["subnet-a"] } };
+        },
+        ["fluxstack:cluster.vpc.privateSubnetIds: EKS needs at least two subnets, in two zones"],
+    ],
+    [
+        "eks public subnets without an existing VPC",
+        (c) => {
+            c.cluster = { ...EKS, vpc: { publicSubnetIds: ["subnet-a"] } };
+        },
+        ["fluxstack:cluster.vpc: publicSubnetIds only go with existingVpcId (a new VPC makes its own)"],
+    ],
+    [
+        "eks identity naming a controller twice",
+        (c) => {
+            c.cluster = {
+                ...EKS,
+                fluxIdentity: {
+                    mode: "podIdentity",
+                    policyArns: ["arn:aws:iam::aws:policy/x"],
+                    controllers: ["source-controller", "source-controller"],
+                },
+            };
+        },
+        ["fluxstack:cluster.fluxIdentity.controllers: must not repeat an entry"],
+    ],
+    [
+        "a component twice",
+        (c) => {
+            c.flux = { instance: { components: ["source-controller", "kustomize-controller", "source-controller"] } };
+        },
+        ["fluxstack:flux.instance.components: must not repeat an entry"],
+    ],
+    [
+        "syncs without the kustomize controller",
+        (c) => {
+            c.flux = { instance: { components: ["source-controller", "helm-controller"] } };
+        },
+        ["fluxstack:flux.instance.components: syncs are configured, so it must include kustomize-controller"],
+    ],
+    [
+        "syncs without the health check",
+        (c) => {
+            c.flux = { instance: { healthcheck: false } };
+        },
+        [
+            "fluxstack:flux.instance.healthcheck: must stay true while syncs are configured: it is what makes them wait until the Flux CRDs exist",
+        ],
+    ],
+    [
+        "an AWS OCI source on a cluster without AWS identity",
+        (c) => {
+            c.syncs[0].source = { kind: "OCIRepository", url: "oci://x/y", provider: "aws" };
+        },
+        [
+            "fluxstack:syncs[0].source.provider: aws needs an EKS cluster with cluster.fluxIdentity (irsa or podIdentity) so the controllers have an AWS identity",
+        ],
+    ],
+    [
+        "eks admin that is not a role ARN",
+        (c) => {
+            c.cluster = {
+                source: "eks",
+                name: "lab",
+                region: "eu-north-1",
+                kubernetesVersion: "1.34",
+                adminRoleArns: ["admin"],
+            };
+        },
+        ["fluxstack:cluster.adminRoleArns[0]: must be an IAM role ARN"],
+    ],
 ];
 
 describe("loadStackConfig rejects bad input with one message per problem", () => {
@@ -185,15 +397,23 @@ describe("loadStackConfig rejects bad input with one message per problem", () =>
 describe("loadStackConfig fills in defaults", () => {
     it("resolves tenant, sync and Flux defaults", () => {
         const config = load(base());
-        assert.deepEqual(config.tenants, [{
-            name: "fluxdemo-dev", namespace: "fluxdemo-dev", serviceAccount: "fluxdemo-dev", clusterRole: "edit",
-        }]);
+        assert.deepEqual(config.tenants, [
+            {
+                name: "fluxdemo-dev",
+                namespace: "fluxdemo-dev",
+                serviceAccount: "fluxdemo-dev",
+                clusterRole: "edit",
+            },
+        ]);
         assert.deepEqual(config.syncs[0], {
             name: "flux-dev",
             tenant: "fluxdemo-dev",
             source: {
-                kind: "GitRepository", name: "flux-dev", url: "https://github.com/wolcn/flux-dev",
-                ref: { branch: "main" }, interval: "1m0s",
+                kind: "GitRepository",
+                name: "flux-dev",
+                url: "https://github.com/wolcn/flux-dev",
+                ref: { branch: "main" },
+                interval: "1m0s",
             },
             path: "./dev",
             prune: true,
@@ -203,7 +423,11 @@ describe("loadStackConfig fills in defaults", () => {
         assert.deepEqual(config.flux.instance.distribution, DEFAULT_DISTRIBUTION);
         assert.equal(config.flux.instance.clusterType, "kubernetes");
         assert.equal(config.flux.operator.multitenancy, true);
-        assert.deepEqual(config.flux.charts, { source: "oci", repository: "oci://ghcr.io/controlplaneio-fluxcd/charts", version: "0.49.0" });
+        assert.deepEqual(config.flux.charts, {
+            source: "oci",
+            repository: "oci://ghcr.io/controlplaneio-fluxcd/charts",
+            version: "0.49.0",
+        });
     });
 
     it("takes the kubeconfig from $KUBECONFIG when the stack names none", () => {
@@ -213,7 +437,11 @@ describe("loadStackConfig fills in defaults", () => {
     it("maps EKS to cluster type aws unless overridden", () => {
         const eks = { source: "eks", name: "lab", region: "eu-north-1", kubernetesVersion: "1.34" };
         assert.equal(load({ ...base(), cluster: eks }).flux.instance.clusterType, "aws");
-        assert.equal(load({ ...base(), cluster: eks, flux: { instance: { clusterType: "kubernetes" } } }).flux.instance.clusterType, "kubernetes");
+        assert.equal(
+            load({ ...base(), cluster: eks, flux: { instance: { clusterType: "kubernetes" } } }).flux.instance
+                .clusterType,
+            "kubernetes",
+        );
         assert.equal(load({ ...base(), cluster: { source: "kind" } }).flux.instance.clusterType, "kubernetes");
     });
 

@@ -6,10 +6,17 @@ installMocks();
 
 import { buildUnderMocks, get, stackConfig } from "../helpers/platform";
 
-const CLUSTER_RESOURCE: Record<string, string | undefined> = { dev: undefined, kind: "cluster-kind", eks: "cluster-eks" };
+const CLUSTER_RESOURCE: Record<string, string | undefined> = {
+    dev: undefined,
+    kind: "cluster-kind",
+    eks: "cluster-eks",
+};
 
 /** The in-cluster resources a stack must register: Flux tier, then per tenant, then per sync. */
-function expectedInCluster(tenants: string[], syncs: [tenant: string, name: string, kind: string][]): [string, string][] {
+function expectedInCluster(
+    tenants: string[],
+    syncs: [tenant: string, name: string, kind: string][],
+): [string, string][] {
     return [
         ["flux-namespace", "kubernetes:core/v1:Namespace"],
         ["flux-probe-policy", "kubernetes:networking.k8s.io/v1:NetworkPolicy"],
@@ -29,15 +36,21 @@ function expectedInCluster(tenants: string[], syncs: [tenant: string, name: stri
 
 const STACKS = {
     dev: expectedInCluster(["fluxdemo-dev"], [["fluxdemo-dev", "flux-dev", "GitRepository"]]),
-    kind: expectedInCluster(["fluxdemo-dev", "fluxdemo-stage", "fluxdemo-prod"], [
-        ["fluxdemo-dev", "flux-dev", "GitRepository"],
-        ["fluxdemo-stage", "flux-stage-prod", "GitRepository"],
-        ["fluxdemo-prod", "flux-stage-prod", "GitRepository"],
-    ]),
-    eks: expectedInCluster(["fluxdemo-stage", "fluxdemo-prod"], [
-        ["fluxdemo-stage", "flux-stage-prod", "GitRepository"],
-        ["fluxdemo-prod", "flux-stage-prod", "GitRepository"],
-    ]),
+    kind: expectedInCluster(
+        ["fluxdemo-dev", "fluxdemo-stage", "fluxdemo-prod"],
+        [
+            ["fluxdemo-dev", "flux-dev", "GitRepository"],
+            ["fluxdemo-stage", "flux-stage-prod", "GitRepository"],
+            ["fluxdemo-prod", "flux-stage-prod", "GitRepository"],
+        ],
+    ),
+    eks: expectedInCluster(
+        ["fluxdemo-stage", "fluxdemo-prod"],
+        [
+            ["fluxdemo-stage", "flux-stage-prod", "GitRepository"],
+            ["fluxdemo-prod", "flux-stage-prod", "GitRepository"],
+        ],
+    ),
 };
 
 for (const [stack, expected] of Object.entries(STACKS)) {
@@ -53,7 +66,10 @@ for (const [stack, expected] of Object.entries(STACKS)) {
         it("puts every Kubernetes resource on the cluster's one provider", () => {
             for (const r of inCluster) assert.equal(r.provider, "cluster-provider", r.name);
             const providers = [...resources.values()].filter((r) => r.type === "pulumi:providers:kubernetes");
-            assert.deepEqual(providers.map((p) => p.name), ["cluster-provider"]);
+            assert.deepEqual(
+                providers.map((p) => p.name),
+                ["cluster-provider"],
+            );
         });
 
         it("deletes in-cluster objects with the cluster only when the stack owns the cluster", () => {
@@ -73,7 +89,9 @@ for (const [stack, expected] of Object.entries(STACKS)) {
                 assert.ok(get(resources, `${p}-namespace`).explicitDependsOn.has("flux-instance"));
                 assert.ok(get(resources, `${p}-service-account`).dependsOn.has(`${p}-namespace`));
                 const binding = get(resources, `${p}-role-binding`);
-                assert.ok(binding.dependsOn.has(`${p}-namespace`) && binding.explicitDependsOn.has(`${p}-service-account`));
+                assert.ok(
+                    binding.dependsOn.has(`${p}-namespace`) && binding.explicitDependsOn.has(`${p}-service-account`),
+                );
             }
         });
 
@@ -84,30 +102,54 @@ for (const [stack, expected] of Object.entries(STACKS)) {
                 const k = get(resources, `${p}-kustomization`);
                 assert.equal(k.inputs.spec.serviceAccountName, tenant.serviceAccount);
                 assert.equal(k.inputs.metadata.namespace, tenant.namespace);
-                for (const dep of ["flux-instance", `${p}-source`, `tenant-${s.tenant}-service-account`, `tenant-${s.tenant}-role-binding`]) {
+                for (const dep of [
+                    "flux-instance",
+                    `${p}-source`,
+                    `tenant-${s.tenant}-service-account`,
+                    `tenant-${s.tenant}-role-binding`,
+                ]) {
                     assert.ok(k.explicitDependsOn.has(dep), `${p}-kustomization waits for ${dep}`);
                 }
                 assert.ok(k.dependsOn.has(`tenant-${s.tenant}-namespace`));
                 const source = get(resources, `${p}-source`);
-                assert.ok(source.explicitDependsOn.has("flux-instance") && source.dependsOn.has(`tenant-${s.tenant}-namespace`));
+                assert.ok(
+                    source.explicitDependsOn.has("flux-instance") &&
+                        source.dependsOn.has(`tenant-${s.tenant}-namespace`),
+                );
             }
         });
 
         it("passes the instance the cluster type of its source and turns multi-tenancy on", () => {
             const values = get(resources, "flux-instance").inputs.values;
-            assert.deepEqual(values.instance.cluster, { type: stack === "eks" ? "aws" : "kubernetes", multitenant: true });
+            assert.deepEqual(values.instance.cluster, {
+                type: stack === "eks" ? "aws" : "kubernetes",
+                multitenant: true,
+            });
             assert.deepEqual(get(resources, "flux-operator").inputs.values, { multitenancy: { enabled: true } });
         });
 
         it("exports the Flux namespace and each tenant's namespace and syncs", async () => {
             assert.equal(await promiseOf(outputs.fluxNamespace), "flux-system");
-            const tenants = Object.fromEntries(await Promise.all(Object.entries(outputs.tenants).map(
-                async ([name, t]) => [name, { namespace: await promiseOf(t.namespace), syncs: t.syncs }],
-            )));
-            assert.deepEqual(tenants, Object.fromEntries(config.tenants.map((t) => [t.name, {
-                namespace: t.namespace,
-                syncs: config.syncs.filter((s) => s.tenant === t.name).map((s) => s.name),
-            }])));
+            const tenants = Object.fromEntries(
+                await Promise.all(
+                    Object.entries(outputs.tenants).map(async ([name, t]) => [
+                        name,
+                        { namespace: await promiseOf(t.namespace), syncs: t.syncs },
+                    ]),
+                ),
+            );
+            assert.deepEqual(
+                tenants,
+                Object.fromEntries(
+                    config.tenants.map((t) => [
+                        t.name,
+                        {
+                            namespace: t.namespace,
+                            syncs: config.syncs.filter((s) => s.tenant === t.name).map((s) => s.name),
+                        },
+                    ]),
+                ),
+            );
         });
     });
 }
@@ -142,7 +184,12 @@ describe("stack dev: exact inputs", async () => {
                         registry: "ghcr.io/fluxcd",
                         artifact: "oci://ghcr.io/controlplaneio-fluxcd/flux-operator-manifests:latest",
                     },
-                    components: ["source-controller", "kustomize-controller", "helm-controller", "notification-controller"],
+                    components: [
+                        "source-controller",
+                        "kustomize-controller",
+                        "helm-controller",
+                        "notification-controller",
+                    ],
                     cluster: { type: "kubernetes", multitenant: true },
                     kustomize: { patches: [] },
                 },
@@ -156,10 +203,14 @@ describe("stack dev: exact inputs", async () => {
     it("makes the tenant's namespace, account and least-privilege binding", () => {
         const labels = { "toolkit.fluxcd.io/tenant": "fluxdemo-dev" };
         assert.deepEqual(get(resources, "tenant-fluxdemo-dev-namespace").inputs, {
-            apiVersion: "v1", kind: "Namespace", metadata: { name: "fluxdemo-dev", labels },
+            apiVersion: "v1",
+            kind: "Namespace",
+            metadata: { name: "fluxdemo-dev", labels },
         });
         assert.deepEqual(get(resources, "tenant-fluxdemo-dev-service-account").inputs, {
-            apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "fluxdemo-dev", namespace: "fluxdemo-dev", labels },
+            apiVersion: "v1",
+            kind: "ServiceAccount",
+            metadata: { name: "fluxdemo-dev", namespace: "fluxdemo-dev", labels },
         });
         assert.deepEqual(get(resources, "tenant-fluxdemo-dev-role-binding").inputs, {
             apiVersion: "rbac.authorization.k8s.io/v1",
@@ -186,7 +237,10 @@ describe("stack dev: exact inputs", async () => {
             kind: "Kustomization",
             metadata: { name: "flux-dev", namespace: "fluxdemo-dev" },
             spec: {
-                interval: "30m0s", path: "./dev", prune: true, serviceAccountName: "fluxdemo-dev",
+                interval: "30m0s",
+                path: "./dev",
+                prune: true,
+                serviceAccountName: "fluxdemo-dev",
                 sourceRef: { kind: "GitRepository", name: "flux-dev" },
             },
         });
@@ -196,21 +250,25 @@ describe("stack dev: exact inputs", async () => {
         assert.deepEqual(get(resources, "flux-probe-policy").inputs.spec, {
             podSelector: {},
             policyTypes: ["Ingress"],
-            ingress: [{
-                from: [
-                    { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "flux-system" } } },
-                    { ipBlock: { cidr: "169.254.0.0/16" } },
-                    { ipBlock: { cidr: "fd16:9254:7127:1337:ffff::/80" } },
-                ],
-                ports: [15008, 9440, 9090, 8081].map((port) => ({ port, protocol: "TCP" })),
-            }],
+            ingress: [
+                {
+                    from: [
+                        { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "flux-system" } } },
+                        { ipBlock: { cidr: "169.254.0.0/16" } },
+                        { ipBlock: { cidr: "fd16:9254:7127:1337:ffff::/80" } },
+                    ],
+                    ports: [15008, 9440, 9090, 8081].map((port) => ({ port, protocol: "TCP" })),
+                },
+            ],
         });
     });
 });
 
 describe("options that change the shape", () => {
     it("drops the probe policy when disabled, and the operator then waits for nothing", async () => {
-        const { resources } = await buildUnderMocks(stackConfig("dev", { "fluxstack:flux": JSON.stringify({ probePolicy: { enabled: false } }) }));
+        const { resources } = await buildUnderMocks(
+            stackConfig("dev", { "fluxstack:flux": JSON.stringify({ probePolicy: { enabled: false } }) }),
+        );
         assert.equal(resources.has("flux-probe-policy"), false);
         assert.deepEqual([...get(resources, "flux-operator").explicitDependsOn], []);
     });
@@ -225,7 +283,9 @@ describe("options that change the shape", () => {
 
     it("makes the token Secret only when a tenant asks for one", async () => {
         const tenants = [{ name: "fluxdemo-dev", tokenSecretName: "dev" }];
-        const { resources } = await buildUnderMocks(stackConfig("dev", { "fluxstack:tenants": JSON.stringify(tenants) }));
+        const { resources } = await buildUnderMocks(
+            stackConfig("dev", { "fluxstack:tenants": JSON.stringify(tenants) }),
+        );
         const token = get(resources, "tenant-fluxdemo-dev-token");
         assert.equal(token.inputs.type, "kubernetes.io/service-account-token");
         assert.ok(token.explicitDependsOn.has("tenant-fluxdemo-dev-service-account"));

@@ -11,8 +11,12 @@ import * as yaml from "js-yaml";
 import * as pulumi from "@pulumi/pulumi";
 
 const EKS = {
-    source: "eks", name: "fluxdemo", region: "eu-north-1", kubernetesVersion: "1.34",
-    adminRoleArns: ["arn:aws:iam::123456789012:role/platform-admin"], tags: { project: "fluxdemo" },
+    source: "eks",
+    name: "fluxdemo",
+    region: "eu-north-1",
+    kubernetesVersion: "1.34",
+    adminRoleArns: ["arn:aws:iam::123456789012:role/platform-admin"],
+    tags: { project: "fluxdemo" },
 };
 
 describe("cluster source: existing", async () => {
@@ -30,7 +34,13 @@ describe("cluster source: existing", async () => {
     });
 
     it("uses the configured context, and keeps the others' credentials out", async () => {
-        const config = stackConfig("dev", { "fluxstack:cluster": JSON.stringify({ source: "existing", kubeconfig: FIXTURE_KUBECONFIG, context: "prod" }) });
+        const config = stackConfig("dev", {
+            "fluxstack:cluster": JSON.stringify({
+                source: "existing",
+                kubeconfig: FIXTURE_KUBECONFIG,
+                context: "prod",
+            }),
+        });
         const { resources: r, outputs: o } = await buildUnderMocks(config);
         const kubeconfig = get(r, "cluster-provider").inputs.kubeconfig as string;
         assert.equal((yaml.load(kubeconfig) as any)["current-context"], "prod");
@@ -40,8 +50,10 @@ describe("cluster source: existing", async () => {
     });
 
     it("creates no cluster, and outputs the context name and the kubeconfig as a secret", async () => {
-        assert.deepEqual([...resources.values()].filter((r) => r.type.startsWith("fluxstack:cluster")).map((r) => r.type),
-            ["fluxstack:cluster:ExistingCluster"]);
+        assert.deepEqual(
+            [...resources.values()].filter((r) => r.type.startsWith("fluxstack:cluster")).map((r) => r.type),
+            ["fluxstack:cluster:ExistingCluster"],
+        );
         assert.equal(await promiseOf(outputs.clusterName), "lab");
         assert.equal(await pulumi.isSecret(outputs.kubeconfig), true);
     });
@@ -86,14 +98,19 @@ describe("cluster source: eks (the eks stack file)", async () => {
     it("builds its own VPC: two public and two private /20 subnets, one NAT gateway", () => {
         assert.equal(get(resources, "cluster-network-vpc").inputs.cidrBlock, "10.0.0.0/16");
         const subnets = [...resources.values()].filter((r) => r.type === "aws:ec2/subnet:Subnet");
-        assert.deepEqual(subnets.map((s) => [s.name, s.inputs.cidrBlock, s.inputs.availabilityZone]), [
-            ["cluster-network-public-0", "10.0.0.0/20", "eu-north-1a"],
-            ["cluster-network-public-1", "10.0.16.0/20", "eu-north-1b"],
-            ["cluster-network-private-0", "10.0.32.0/20", "eu-north-1a"],
-            ["cluster-network-private-1", "10.0.48.0/20", "eu-north-1b"],
-        ]);
+        assert.deepEqual(
+            subnets.map((s) => [s.name, s.inputs.cidrBlock, s.inputs.availabilityZone]),
+            [
+                ["cluster-network-public-0", "10.0.0.0/20", "eu-north-1a"],
+                ["cluster-network-public-1", "10.0.16.0/20", "eu-north-1b"],
+                ["cluster-network-private-0", "10.0.32.0/20", "eu-north-1a"],
+                ["cluster-network-private-1", "10.0.48.0/20", "eu-north-1b"],
+            ],
+        );
         assert.equal([...resources.values()].filter((r) => r.type === "aws:ec2/natGateway:NatGateway").length, 1);
-        assert.ok(eksCluster.dependsOn.has("cluster-network-private-0") && eksCluster.dependsOn.has("cluster-network-vpc"));
+        assert.ok(
+            eksCluster.dependsOn.has("cluster-network-private-0") && eksCluster.dependsOn.has("cluster-network-vpc"),
+        );
     });
 
     it("puts the managed node group in the private subnets with the configured sizes", () => {
@@ -103,7 +120,11 @@ describe("cluster source: eks (the eks stack file)", async () => {
         assert.deepEqual(nodes.inputs.instanceTypes, ["t3.medium"]);
         assert.equal(nodes.inputs.diskSize, 20);
         assert.ok(nodes.dependsOn.has("cluster-network-private-0") && nodes.dependsOn.has("cluster-network-private-1"));
-        for (const policy of ["AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryReadOnly"]) {
+        for (const policy of [
+            "AmazonEKSWorkerNodePolicy",
+            "AmazonEKS_CNI_Policy",
+            "AmazonEC2ContainerRegistryReadOnly",
+        ]) {
             assert.ok(nodes.explicitDependsOn.has(`cluster-node-aws-${policy.replace(/_/g, "-")}`), policy);
         }
     });
@@ -111,7 +132,9 @@ describe("cluster source: eks (the eks stack file)", async () => {
     it("sets region and tags on the AWS provider and uses the cluster's kubeconfig for Kubernetes", () => {
         assert.deepEqual(get(resources, "cluster-aws").inputs.region, "eu-north-1");
         // Provider inputs reach the engine JSON-encoded.
-        assert.deepEqual(JSON.parse(get(resources, "cluster-aws").inputs.defaultTags), { tags: { project: "fluxdemo" } });
+        assert.deepEqual(JSON.parse(get(resources, "cluster-aws").inputs.defaultTags), {
+            tags: { project: "fluxdemo" },
+        });
         const provider = get(resources, "cluster-provider");
         assert.ok(provider.dependsOn.has("cluster-eks") && provider.explicitDependsOn.has("cluster-nodes"));
         assert.match(provider.inputs.kubeconfig, /"clusters"/);
@@ -136,37 +159,69 @@ describe("cluster source: eks options", () => {
 
     it("uses existing subnets instead of making a VPC", async () => {
         const vpc = { existingVpcId: "vpc-1", privateSubnetIds: ["subnet-a", "subnet-b"] };
-        const { resources } = await buildUnderMocks(stackConfig("eks", { "fluxstack:cluster": JSON.stringify({ ...EKS, vpc }) }));
-        assert.equal([...resources.values()].some((r) => r.type === "aws:ec2/vpc:Vpc"), false);
+        const { resources } = await buildUnderMocks(
+            stackConfig("eks", { "fluxstack:cluster": JSON.stringify({ ...EKS, vpc }) }),
+        );
+        assert.equal(
+            [...resources.values()].some((r) => r.type === "aws:ec2/vpc:Vpc"),
+            false,
+        );
         assert.equal(get(resources, "cluster-eks").inputs.vpcId, "vpc-1");
         assert.deepEqual(get(resources, "cluster-nodes").inputs.subnetIds, ["subnet-a", "subnet-b"]);
     });
 
     it("IRSA: an OIDC provider, a role trusted by the controllers' accounts, and the annotation patch", async () => {
-        const fluxIdentity = { mode: "irsa", policyArns: ["arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly"] };
-        const { resources } = await buildUnderMocks(stackConfig("eks", { "fluxstack:cluster": JSON.stringify({ ...EKS, fluxIdentity }) }));
+        const fluxIdentity = {
+            mode: "irsa",
+            policyArns: ["arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly"],
+        };
+        const { resources } = await buildUnderMocks(
+            stackConfig("eks", { "fluxstack:cluster": JSON.stringify({ ...EKS, fluxIdentity }) }),
+        );
         assert.equal(get(resources, "cluster-eks").inputs.createOidcProvider, true);
         const trust = JSON.parse(get(resources, "cluster-flux-identity-role").inputs.assumeRolePolicy);
         assert.deepEqual(trust.Statement[0].Condition.StringEquals, {
             "oidc.eks.eu-north-1.amazonaws.com/id/ABC:sub": ["system:serviceaccount:flux-system:source-controller"],
             "oidc.eks.eu-north-1.amazonaws.com/id/ABC:aud": "sts.amazonaws.com",
         });
-        assert.equal(get(resources, "cluster-flux-identity-aws-AmazonEC2ContainerRegistryReadOnly").inputs.policyArn, "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly");
+        assert.equal(
+            get(resources, "cluster-flux-identity-aws-AmazonEC2ContainerRegistryReadOnly").inputs.policyArn,
+            "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
+        );
         const patches = get(resources, "flux-instance").inputs.values.instance.kustomize.patches;
-        assert.deepEqual(patches, [{
-            target: { kind: "ServiceAccount", name: "(source-controller)" },
-            patch: "- op: add\n  path: /metadata/annotations/eks.amazonaws.com~1role-arn\n  value: arn:aws:iam::123456789012:role/cluster-flux-identity-role",
-        }]);
+        assert.deepEqual(patches, [
+            {
+                target: { kind: "ServiceAccount", name: "(source-controller)" },
+                patch: "- op: add\n  path: /metadata/annotations/eks.amazonaws.com~1role-arn\n  value: arn:aws:iam::123456789012:role/cluster-flux-identity-role",
+            },
+        ]);
     });
 
     it("Pod Identity: the agent add-on and one association per controller, no patch", async () => {
-        const fluxIdentity = { mode: "podIdentity", policyArns: ["arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly"], controllers: ["source-controller", "image-reflector-controller"] };
-        const { resources } = await buildUnderMocks(stackConfig("eks", { "fluxstack:cluster": JSON.stringify({ ...EKS, fluxIdentity }) }));
-        assert.equal(get(resources, "cluster-flux-identity-pod-identity-agent").inputs.addonName, "eks-pod-identity-agent");
-        const associations = [...resources.values()].filter((r) => r.type === "aws:eks/podIdentityAssociation:PodIdentityAssociation");
-        assert.deepEqual(associations.map((a) => [a.inputs.namespace, a.inputs.serviceAccount]),
-            [["flux-system", "source-controller"], ["flux-system", "image-reflector-controller"]]);
+        const fluxIdentity = {
+            mode: "podIdentity",
+            policyArns: ["arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly"],
+            controllers: ["source-controller", "image-reflector-controller"],
+        };
+        const { resources } = await buildUnderMocks(
+            stackConfig("eks", { "fluxstack:cluster": JSON.stringify({ ...EKS, fluxIdentity }) }),
+        );
+        assert.equal(
+            get(resources, "cluster-flux-identity-pod-identity-agent").inputs.addonName,
+            "eks-pod-identity-agent",
+        );
+        const associations = [...resources.values()].filter(
+            (r) => r.type === "aws:eks/podIdentityAssociation:PodIdentityAssociation",
+        );
+        assert.deepEqual(
+            associations.map((a) => [a.inputs.namespace, a.inputs.serviceAccount]),
+            [
+                ["flux-system", "source-controller"],
+                ["flux-system", "image-reflector-controller"],
+            ],
+        );
         assert.deepEqual(get(resources, "flux-instance").inputs.values.instance.kustomize.patches, []);
-        for (const a of associations) assert.ok(get(resources, "flux-instance").dependsOn.has(a.name), `the instance waits for ${a.name}`);
+        for (const a of associations)
+            assert.ok(get(resources, "flux-instance").dependsOn.has(a.name), `the instance waits for ${a.name}`);
     });
 });

@@ -27,13 +27,21 @@ describe("Kind config file", () => {
 
     it("puts port mappings on the first control-plane node only", () => {
         const cfg = kindClusterSchema.parse({
-            source: "kind", name: "lab", nodeImage: "kindest/node:v1.34.0", controlPlanes: 3, workers: 0,
-            extraPortMappings: [{ containerPort: 80, hostPort: 8080 }, { containerPort: 443, hostPort: 8443, listenAddress: "127.0.0.1" }],
+            source: "kind",
+            name: "lab",
+            nodeImage: "kindest/node:v1.34.0",
+            controlPlanes: 3,
+            workers: 0,
+            extraPortMappings: [
+                { containerPort: 80, hostPort: 8080 },
+                { containerPort: 443, hostPort: 8443, listenAddress: "127.0.0.1" },
+            ],
         });
         const doc = yaml.load(renderKindConfig(cfg)) as any;
         assert.deepEqual(doc.nodes, [
             {
-                role: "control-plane", image: "kindest/node:v1.34.0",
+                role: "control-plane",
+                image: "kindest/node:v1.34.0",
                 extraPortMappings: [
                     { containerPort: 80, hostPort: 8080, protocol: "TCP" },
                     { containerPort: 443, hostPort: 8443, listenAddress: "127.0.0.1", protocol: "TCP" },
@@ -58,16 +66,24 @@ describe("kind command lines", () => {
     });
 
     // The real kind binary: $KIND_BINARY, the e2e toolchain's (tests/e2e/toolchain.sh), or one on PATH.
-    const toolchain = path.join(process.env.FLUXSTACK_TOOLCHAIN_DIR ?? path.join(os.homedir(), ".cache", "fluxstack-toolchain"), "bin", "kind");
+    const toolchain = path.join(
+        process.env.FLUXSTACK_TOOLCHAIN_DIR ?? path.join(os.homedir(), ".cache", "fluxstack-toolchain"),
+        "bin",
+        "kind",
+    );
     const kind = [process.env.KIND_BINARY, toolchain, "kind"].map((k) => k && localMachine().which(k)).find(Boolean);
-    it("use only flags that the real kind accepts", { skip: kind ? false : "no kind binary on PATH (tests/e2e/toolchain.sh builds one)" }, () => {
-        for (const argv of Object.values(lines)) {
-            const verb = argv.filter((a) => !a.startsWith("-") && !a.startsWith("/")).slice(0, 2);
-            const help = spawnSync(kind!, [...verb, "--help"], { encoding: "utf8" });
-            assert.equal(help.status, 0, help.stderr);
-            for (const flag of argv.filter((a) => a.startsWith("--"))) {
-                assert.match(help.stdout, new RegExp(`\\s${flag}\\b`), `kind ${verb.join(" ")} has ${flag}`);
+    it(
+        "use only flags that the real kind accepts",
+        { skip: kind ? false : "no kind binary on PATH (tests/e2e/toolchain.sh builds one)" },
+        () => {
+            for (const argv of Object.values(lines)) {
+                const verb = argv.filter((a) => !a.startsWith("-") && !a.startsWith("/")).slice(0, 2);
+                const help = spawnSync(kind!, [...verb, "--help"], { encoding: "utf8" });
+                assert.equal(help.status, 0, help.stderr);
+                for (const flag of argv.filter((a) => a.startsWith("--"))) {
+                    assert.match(help.stdout, new RegExp(`\\s${flag}\\b`), `kind ${verb.join(" ")} has ${flag}`);
+                }
             }
-        }
-    });
+        },
+    );
 });

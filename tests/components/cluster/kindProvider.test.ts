@@ -12,7 +12,11 @@ describe("kindProvider", () => {
     const kubeconfig = path.join(dir, "kubeconfig");
     fs.writeFileSync(kubeconfig, "apiVersion: v1\nkind: Config\n");
     const fake = installFakeKind(path.join(dir, "fake"), kubeconfig);
-    const inputs = { name: "lab", config: "kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\n", kindBinary: path.join(fake.dir, "kind") };
+    const inputs = {
+        name: "lab",
+        config: "kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\n",
+        kindBinary: path.join(fake.dir, "kind"),
+    };
     after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
     it("create runs kind with the config in a temporary file and returns kind's kubeconfig", async () => {
@@ -25,16 +29,35 @@ describe("kindProvider", () => {
 
     it("read keeps a cluster that exists and drops one that does not", async () => {
         const state = { ...inputs, kubeconfig: "old" };
-        assert.deepEqual(await kindProvider.read!("lab", state), { id: "lab", props: { ...state, kubeconfig: "apiVersion: v1\nkind: Config\n" } });
+        assert.deepEqual(await kindProvider.read!("lab", state), {
+            id: "lab",
+            props: { ...state, kubeconfig: "apiVersion: v1\nkind: Config\n" },
+        });
         assert.deepEqual(await kindProvider.read!("gone", { ...state, name: "gone" }), { id: "", props: {} });
     });
 
     it("diff replaces on a new name or config, updates in place for a new binary path", async () => {
         const state = { ...inputs, kubeconfig: "x" };
-        assert.deepEqual(await kindProvider.diff!("lab", state, { ...inputs, config: "changed" }), { changes: true, replaces: ["config"], deleteBeforeReplace: true });
-        assert.deepEqual(await kindProvider.diff!("lab", state, { ...inputs, name: "other" }), { changes: true, replaces: ["name"], deleteBeforeReplace: true });
-        assert.deepEqual(await kindProvider.diff!("lab", state, { ...inputs, kindBinary: "/usr/bin/kind" }), { changes: true, replaces: [], deleteBeforeReplace: true });
-        assert.deepEqual(await kindProvider.diff!("lab", state, inputs), { changes: false, replaces: [], deleteBeforeReplace: true });
+        assert.deepEqual(await kindProvider.diff!("lab", state, { ...inputs, config: "changed" }), {
+            changes: true,
+            replaces: ["config"],
+            deleteBeforeReplace: true,
+        });
+        assert.deepEqual(await kindProvider.diff!("lab", state, { ...inputs, name: "other" }), {
+            changes: true,
+            replaces: ["name"],
+            deleteBeforeReplace: true,
+        });
+        assert.deepEqual(await kindProvider.diff!("lab", state, { ...inputs, kindBinary: "/usr/bin/kind" }), {
+            changes: true,
+            replaces: [],
+            deleteBeforeReplace: true,
+        });
+        assert.deepEqual(await kindProvider.diff!("lab", state, inputs), {
+            changes: false,
+            replaces: [],
+            deleteBeforeReplace: true,
+        });
     });
 
     it("delete runs kind delete cluster", async () => {

@@ -16,18 +16,33 @@ const VARIANTS: [string, string, Record<string, string>][] = [
     ["dev", "dev", {}],
     ["kind", "kind", {}],
     ["eks", "eks", {}],
-    ["air-gapped (embedded manifests)", "dev", { "fluxstack:flux": JSON.stringify({ instance: { distribution: { artifact: "" } } }) }],
-    ["all components, no health check (so no syncs)", "dev", {
-        "fluxstack:syncs": "[]",
-        "fluxstack:flux": JSON.stringify({
-            operator: { multitenancy: false },
-            instance: {
-                healthcheck: false,
-                components: ["source-controller", "kustomize-controller", "helm-controller", "notification-controller",
-                    "image-reflector-controller", "image-automation-controller", "source-watcher"],
-            },
-        }),
-    }],
+    [
+        "air-gapped (embedded manifests)",
+        "dev",
+        { "fluxstack:flux": JSON.stringify({ instance: { distribution: { artifact: "" } } }) },
+    ],
+    [
+        "all components, no health check (so no syncs)",
+        "dev",
+        {
+            "fluxstack:syncs": "[]",
+            "fluxstack:flux": JSON.stringify({
+                operator: { multitenancy: false },
+                instance: {
+                    healthcheck: false,
+                    components: [
+                        "source-controller",
+                        "kustomize-controller",
+                        "helm-controller",
+                        "notification-controller",
+                        "image-reflector-controller",
+                        "image-automation-controller",
+                        "source-watcher",
+                    ],
+                },
+            }),
+        },
+    ],
 ];
 
 describe("Helm values validate against the real charts' values.schema.json", () => {
@@ -41,7 +56,9 @@ describe("Helm values validate against the real charts' values.schema.json", () 
             assert.deepEqual(instanceSchema(instanceValues(config.flux, [irsaPatchFor()])), []);
         });
         it(`${title}: the FluxInstance the chart renders from them validates against the CRD`, () => {
-            const rendered = renderFluxInstance(chartValues("flux-instance", instanceValues(config.flux, [irsaPatchFor()])));
+            const rendered = renderFluxInstance(
+                chartValues("flux-instance", instanceValues(config.flux, [irsaPatchFor()])),
+            );
             assert.deepEqual(fluxInstanceCrd(rendered), []);
         });
     }
@@ -54,7 +71,9 @@ describe("Helm values validate against the real charts' values.schema.json", () 
     });
 
     it("the CRD check can fail: a misspelt FluxInstance field is caught", () => {
-        const rendered = renderFluxInstance(chartValues("flux-instance", instanceValues(stackConfig("dev").flux))) as any;
+        const rendered = renderFluxInstance(
+            chartValues("flux-instance", instanceValues(stackConfig("dev").flux)),
+        ) as any;
         rendered.spec.cluster.multitenat = true;
         assert.deepEqual(fluxInstanceCrd(rendered), ["/spec/cluster must NOT have additional properties"]);
     });

@@ -11,33 +11,60 @@ import { loadYamlDocuments, SEED_DIR } from "../../helpers/stackFiles";
  * applied to the demo's object before the comparison, so any other difference fails the test.
  */
 const IMPROVEMENTS: [what: string, apply: (m: any) => void][] = [
-    ["tenants are bound to `edit`, not `cluster-admin`", (m) => {
-        if (m.kind === "RoleBinding") m.roleRef.name = "edit";
-    }],
-    ["OCIRepository uses source.toolkit.fluxcd.io/v1 (v1beta2 is no longer served)", (m) => {
-        if (m.kind === "OCIRepository") m.apiVersion = "source.toolkit.fluxcd.io/v1";
-    }],
+    [
+        "tenants are bound to `edit`, not `cluster-admin`",
+        (m) => {
+            if (m.kind === "RoleBinding") m.roleRef.name = "edit";
+        },
+    ],
+    [
+        "OCIRepository uses source.toolkit.fluxcd.io/v1 (v1beta2 is no longer served)",
+        (m) => {
+            if (m.kind === "OCIRepository") m.apiVersion = "source.toolkit.fluxcd.io/v1";
+        },
+    ],
 ];
 
 /** The kind stack (all three demo tenants), with the demo's token Secrets asked for and its OCI sync added. */
 function demoConfig() {
     const base = stackConfig("kind");
     const tenants = base.tenants.map((t) => ({ name: t.name, tokenSecretName: t.name.replace("fluxdemo-", "") }));
-    const syncs = [...JSON.parse(JSON.stringify(base.syncs)), {
-        name: "oci-dev",
-        tenant: "fluxdemo-dev",
-        source: { kind: "OCIRepository", name: "oci-demo-dev", url: "oci://ghcr.io/wolcn/kcheck/kcheck-dev", ref: { tag: "latest" }, interval: "1m" },
-        path: "./",
-        interval: "1h",
-    }];
-    return stackConfig("kind", { "fluxstack:tenants": JSON.stringify(tenants), "fluxstack:syncs": JSON.stringify(syncs) });
+    const syncs = [
+        ...JSON.parse(JSON.stringify(base.syncs)),
+        {
+            name: "oci-dev",
+            tenant: "fluxdemo-dev",
+            source: {
+                kind: "OCIRepository",
+                name: "oci-demo-dev",
+                url: "oci://ghcr.io/wolcn/kcheck/kcheck-dev",
+                ref: { tag: "latest" },
+                interval: "1m",
+            },
+            path: "./",
+            interval: "1h",
+        },
+    ];
+    return stackConfig("kind", {
+        "fluxstack:tenants": JSON.stringify(tenants),
+        "fluxstack:syncs": JSON.stringify(syncs),
+    });
 }
 
 function rendered(): Manifest[] {
     const config = demoConfig();
     return [
-        ...config.tenants.flatMap((t) => Object.values(tenantManifests(t)).filter((m): m is Manifest => m !== undefined)),
-        ...config.syncs.flatMap((s) => Object.values(syncManifests(s, config.tenants.find((t) => t.name === s.tenant)!))),
+        ...config.tenants.flatMap((t) =>
+            Object.values(tenantManifests(t)).filter((m): m is Manifest => m !== undefined),
+        ),
+        ...config.syncs.flatMap((s) =>
+            Object.values(
+                syncManifests(
+                    s,
+                    config.tenants.find((t) => t.name === s.tenant)!,
+                ),
+            ),
+        ),
     ];
 }
 
@@ -45,8 +72,15 @@ const id = (m: Manifest) => `${m.kind} ${m.metadata.namespace ?? ""}/${m.metadat
 
 describe("parity with the demo's manifests", () => {
     const ours = new Map(rendered().map((m) => [id(m), m]));
-    const files = ["dev/1_tenant.yaml", "dev/2_sync.yaml", "dev/3_oci_sync.yaml", "stage/1_tenant.yaml", "stage/2_sync.yaml",
-        "prod/1_tenant.yaml", "prod/2_sync.yaml"];
+    const files = [
+        "dev/1_tenant.yaml",
+        "dev/2_sync.yaml",
+        "dev/3_oci_sync.yaml",
+        "stage/1_tenant.yaml",
+        "stage/2_sync.yaml",
+        "prod/1_tenant.yaml",
+        "prod/2_sync.yaml",
+    ];
     const demo = files.flatMap((f) => loadYamlDocuments(path.join(SEED_DIR, "manifests", f)) as Manifest[]);
 
     for (const theirs of demo) {
@@ -62,10 +96,16 @@ describe("parity with the demo's manifests", () => {
     });
 
     it("the probe policy matches network/allow-health-checks.yaml", () => {
-        const [theirs] = loadYamlDocuments(path.join(SEED_DIR, "manifests", "network", "allow-health-checks.yaml")) as any[];
+        const [theirs] = loadYamlDocuments(
+            path.join(SEED_DIR, "manifests", "network", "allow-health-checks.yaml"),
+        ) as any[];
         const flux = demoConfig().flux;
         assert.deepEqual(
-            { name: PROBE_POLICY_NAME, namespace: flux.namespace, spec: probePolicySpec(flux.namespace, flux.probePolicy.cidrs, flux.probePolicy.ports) },
+            {
+                name: PROBE_POLICY_NAME,
+                namespace: flux.namespace,
+                spec: probePolicySpec(flux.namespace, flux.probePolicy.cidrs, flux.probePolicy.ports),
+            },
             { name: theirs.metadata.name, namespace: theirs.metadata.namespace, spec: theirs.spec },
         );
     });

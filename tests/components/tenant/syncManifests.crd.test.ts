@@ -19,23 +19,83 @@ function validate(manifest: { kind: string }): string[] {
 /** Every option a sync can set, so each rendered field meets its CRD at least once. */
 const RICH = toConfigMap({
     "fluxstack:cluster": {
-        source: "eks", name: "lab", region: "eu-north-1", kubernetesVersion: "1.34",
+        source: "eks",
+        name: "lab",
+        region: "eu-north-1",
+        kubernetesVersion: "1.34",
         fluxIdentity: { mode: "irsa", policyArns: ["arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly"] },
     },
     "fluxstack:tenants": [{ name: "team-a" }],
     "fluxstack:syncs": [
-        { name: "git-tag", tenant: "team-a", path: "./apps", source: { kind: "GitRepository", url: "ssh://git@example.com/apps.git", ref: { tag: "v1.2.3" }, secretRef: "git-auth" }, timeout: "3m", wait: true },
-        { name: "git-semver", tenant: "team-a", path: "./apps", source: { kind: "GitRepository", url: "https://example.com/apps.git", ref: { semver: ">=1.0.0" } }, prune: false },
-        { name: "git-commit", tenant: "team-a", path: "./apps", source: { kind: "GitRepository", url: "https://example.com/apps.git", ref: { commit: "0123456789abcdef0123456789abcdef01234567" } } },
-        { name: "oci-dev", tenant: "team-a", path: "./", interval: "1h", source: { kind: "OCIRepository", name: "oci-demo-dev", url: "oci://ghcr.io/wolcn/kcheck/kcheck-dev", ref: { tag: "latest" }, interval: "1m" } },
-        { name: "oci-digest", tenant: "team-a", path: "./", source: { kind: "OCIRepository", url: "oci://example.com/x", ref: { digest: `sha256:${"a".repeat(64)}` }, provider: "aws", secretRef: "oci-auth" } },
-        { name: "oci-semver", tenant: "team-a", path: "./", source: { kind: "OCIRepository", url: "oci://example.com/x", ref: { semver: "1.x" } } },
+        {
+            name: "git-tag",
+            tenant: "team-a",
+            path: "./apps",
+            source: {
+                kind: "GitRepository",
+                url: "ssh://git@example.com/apps.git",
+                ref: { tag: "v1.2.3" },
+                secretRef: "git-auth",
+            },
+            timeout: "3m",
+            wait: true,
+        },
+        {
+            name: "git-semver",
+            tenant: "team-a",
+            path: "./apps",
+            source: { kind: "GitRepository", url: "https://example.com/apps.git", ref: { semver: ">=1.0.0" } },
+            prune: false,
+        },
+        {
+            name: "git-commit",
+            tenant: "team-a",
+            path: "./apps",
+            source: {
+                kind: "GitRepository",
+                url: "https://example.com/apps.git",
+                ref: { commit: "0123456789abcdef0123456789abcdef01234567" },
+            },
+        },
+        {
+            name: "oci-dev",
+            tenant: "team-a",
+            path: "./",
+            interval: "1h",
+            source: {
+                kind: "OCIRepository",
+                name: "oci-demo-dev",
+                url: "oci://ghcr.io/wolcn/kcheck/kcheck-dev",
+                ref: { tag: "latest" },
+                interval: "1m",
+            },
+        },
+        {
+            name: "oci-digest",
+            tenant: "team-a",
+            path: "./",
+            source: {
+                kind: "OCIRepository",
+                url: "oci://example.com/x",
+                ref: { digest: `sha256:${"a".repeat(64)}` },
+                provider: "aws",
+                secretRef: "oci-auth",
+            },
+        },
+        {
+            name: "oci-semver",
+            tenant: "team-a",
+            path: "./",
+            source: { kind: "OCIRepository", url: "oci://example.com/x", ref: { semver: "1.x" } },
+        },
     ],
 });
 
 describe("every Flux object the program renders validates against its CRD", () => {
-    const configs = [...["dev", "kind", "eks"].map((s) => [s, stackConfig(s)] as const),
-        ["every sync option", loadStackConfig(RICH, PROJECT)] as const];
+    const configs = [
+        ...["dev", "kind", "eks"].map((s) => [s, stackConfig(s)] as const),
+        ["every sync option", loadStackConfig(RICH, PROJECT)] as const,
+    ];
     for (const [title, config] of configs) {
         for (const sync of config.syncs) {
             it(`${title}: ${sync.tenant}/${sync.name}`, () => {

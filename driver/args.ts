@@ -44,7 +44,10 @@ function pair(text: string, from: string): [string, string] {
 /** Parses the command line (and FLUXSTACK_* env); throws a usage DriverError naming what is wrong. */
 export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}): DriverOptions | "help" {
     const config: Record<string, string> = {};
-    for (const line of (env.FLUXSTACK_CONFIG ?? "").split("\n").map((l) => l.trim()).filter(Boolean)) {
+    for (const line of (env.FLUXSTACK_CONFIG ?? "")
+        .split("\n")
+        .map((l) => l.trim())
+        .filter(Boolean)) {
         const [k, v] = pair(line, "FLUXSTACK_CONFIG");
         config[k] = v;
     }
@@ -59,18 +62,40 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}):
             return v;
         };
         switch (arg) {
-            case "--help": case "-h": return "help";
-            case "--stack": case "-s": stack = value(); break;
-            case "--config": case "-c": { const [k, v] = pair(value(), arg); config[k] = v; break; }
-            case "--json": flags.json = true; break;
-            case "--expect-no-changes": flags.expectNoChanges = true; break;
-            case "--refresh": flags.refresh = true; break;
-            case "--show-secrets": flags.showSecrets = true; break;
+            case "--help":
+            case "-h":
+                return "help";
+            case "--stack":
+            case "-s":
+                stack = value();
+                break;
+            case "--config":
+            case "-c": {
+                const [k, v] = pair(value(), arg);
+                config[k] = v;
+                break;
+            }
+            case "--json":
+                flags.json = true;
+                break;
+            case "--expect-no-changes":
+                flags.expectNoChanges = true;
+                break;
+            case "--refresh":
+                flags.refresh = true;
+                break;
+            case "--show-secrets":
+                flags.showSecrets = true;
+                break;
             default:
                 if (arg.startsWith("-")) throw new DriverError(EXIT.usage, `unknown option ${arg}`);
-                if (operation) throw new DriverError(EXIT.usage, `one operation at a time: got ${operation} and ${arg}`);
+                if (operation)
+                    throw new DriverError(EXIT.usage, `one operation at a time: got ${operation} and ${arg}`);
                 if (!(OPERATIONS as readonly string[]).includes(arg)) {
-                    throw new DriverError(EXIT.usage, `unknown operation "${arg}": use one of ${OPERATIONS.join(", ")}`);
+                    throw new DriverError(
+                        EXIT.usage,
+                        `unknown operation "${arg}": use one of ${OPERATIONS.join(", ")}`,
+                    );
                 }
                 operation = arg as Operation;
         }
@@ -83,6 +108,7 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}):
     if (flags.refresh && operation !== "preview" && operation !== "up") {
         throw new DriverError(EXIT.usage, "--refresh goes with preview or up");
     }
-    if (flags.showSecrets && operation !== "outputs") throw new DriverError(EXIT.usage, "--show-secrets goes with outputs");
+    if (flags.showSecrets && operation !== "outputs")
+        throw new DriverError(EXIT.usage, "--show-secrets goes with outputs");
     return { operation, stack, config, ...flags };
 }

@@ -1,11 +1,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { LocalWorkspace, type Stack } from "@pulumi/pulumi/automation";
-import { localMachine } from "../prerequisites";
 import { DriverError, EXIT } from "./exitCodes";
 
 /** Where the project (Pulumi.yaml) lives. */
-export const PROJECT_DIR = path.resolve(__dirname, "..", "..");
+export const PROJECT_DIR = path.resolve(__dirname, "..");
 
 /** The state backend: PULUMI_BACKEND_URL, else a file backend inside the project (no account needed). */
 export function backendUrl(projectDir: string, env: NodeJS.ProcessEnv): string {
@@ -26,8 +25,10 @@ export function needsPassphrase(backend: string, stackFile: string | undefined):
 export function checkPassphrase(backend: string, stackFile: string | undefined, env: NodeJS.ProcessEnv): void {
     if (!needsPassphrase(backend, stackFile)) return;
     if (env.PULUMI_CONFIG_PASSPHRASE !== undefined || env.PULUMI_CONFIG_PASSPHRASE_FILE) return;
-    throw new DriverError(EXIT.prerequisites,
-        "this stack's secrets are passphrase-encrypted: set PULUMI_CONFIG_PASSPHRASE (may be empty for a lab) or PULUMI_CONFIG_PASSPHRASE_FILE");
+    throw new DriverError(
+        EXIT.prerequisites,
+        "this stack's secrets are passphrase-encrypted: set PULUMI_CONFIG_PASSPHRASE (may be empty for a lab) or PULUMI_CONFIG_PASSPHRASE_FILE",
+    );
 }
 
 export interface OpenStackOptions {
@@ -54,25 +55,31 @@ export interface OpenedStack {
 export async function openStack(options: OpenStackOptions): Promise<OpenedStack> {
     const projectDir = options.projectDir ?? PROJECT_DIR;
     const env = options.env ?? process.env;
-    const machine = localMachine(env);
-    if (!machine.which("pulumi")) {
-        throw new DriverError(EXIT.prerequisites, "the Pulumi CLI is not on PATH: install it (https://www.pulumi.com/docs/install/)");
+    if (!onPath("pulumi", env)) {
+        throw new DriverError(
+            EXIT.prerequisites,
+            "the Pulumi CLI is not on PATH: install it (https://www.pulumi.com/docs/install/)",
+        );
     }
     const backend = backendUrl(projectDir, env);
     if (backend.startsWith("file://")) fs.mkdirSync(backend.slice("file://".length), { recursive: true });
     const stackFilePath = path.join(projectDir, `Pulumi.${options.stack}.yaml`);
-    const stackFile = machine.readFile(stackFilePath);
+    const stackFile = readIfExists(stackFilePath);
     checkPassphrase(backend, stackFile, env);
 
     const args = { stackName: options.stack, workDir: projectDir };
     // The CLI inherits this process's environment; Pulumi settings given in `env` are passed on explicitly.
-    const pulumiVars = Object.entries(env).filter((e): e is [string, string] => e[0].startsWith("PULUMI_") && e[1] !== undefined);
-    const opts = { envVars: { ...Object.fromEntries(pulumiVars), PULUMI_BACKEND_URL: backend, PULUMI_SKIP_UPDATE_CHECK: "true" } };
+    const pulumiVars = Object.entries(env).filter(
+        (e): e is [string, string] => e[0].startsWith("PULUMI_") && e[1] !== undefined,
+    );
+    const opts = {
+        envVars: { ...Object.fromEntries(pulumiVars), PULUMI_BACKEND_URL: backend, PULUMI_SKIP_UPDATE_CHECK: "true" },
+    };
     const stack = options.create
         ? await LocalWorkspace.createOrSelectStack(args, opts)
         : await LocalWorkspace.selectStack(args, opts);
     const overrides = Object.entries(options.config ?? {});
-    const settled = machine.readFile(stackFilePath); // as created or selected, before any override
+    const settled = readIfExists(stackFilePath); // as created or selected, before any override
     const restore = () => {
         if (overrides.length === 0) return;
         if (settled === undefined) fs.rmSync(stackFilePath, { force: true });
@@ -87,4 +94,27 @@ export async function openStack(options: OpenStackOptions): Promise<OpenedStack>
         }
     }
     return { stack, restore };
+}
+
+/** Whether an executable `binary` is on the PATH of `env`. */
+export function onPath(binary: string, env: NodeJS.ProcessEnv): boolean {
+    return (env.PATH ?? "")
+        .split(path.delimiter)
+        .filter(Boolean)
+        .some((dir) => {
+            try {
+                fs.accessSync(path.join(dir, binary), fs.constants.X_OK);
+                return true;
+            } catch {
+                return false;
+            }
+        });
+}
+
+function readIfExists(file: string): string | undefined {
+    try {
+        return fs.readFileSync(file, "utf8");
+    } catch {
+        return undefined;
+    }
 }

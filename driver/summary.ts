@@ -31,7 +31,10 @@ export function summarize(events: readonly EngineEvent[]): ChangeSummary {
 
 /** `create 3, same 10 (3 changes)`, the line a person reads at the end. */
 export function formatSummary(operation: string, s: ChangeSummary): string {
-    const ops = Object.entries(s.operations).map(([op, n]) => `${op} ${n}`).join(", ") || "no resources";
+    const ops =
+        Object.entries(s.operations)
+            .map(([op, n]) => `${op} ${n}`)
+            .join(", ") || "no resources";
     const failed = s.failed > 0 ? `, ${s.failed} failed` : "";
     return `${operation}: ${ops} (${s.changes} change${s.changes === 1 ? "" : "s"}${failed})`;
 }

@@ -23,7 +23,10 @@ export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 /** An error that already knows its exit code and its one-line explanation. */
 export class DriverError extends Error {
-    constructor(public readonly code: ExitCode, message: string) {
+    constructor(
+        public readonly code: ExitCode,
+        message: string,
+    ) {
         super(message);
         this.name = "DriverError";
     }
@@ -35,7 +38,11 @@ const PREREQUISITE_ERROR = /Missing prerequisites \(\d+ problems?\):(\n\s+- .*)+
 
 /** The first line of the CLI's output matching `pattern`, without the `stderr:` prefix the Automation API adds. */
 function lineOf(text: string, pattern: RegExp): string | undefined {
-    return text.split("\n").find((l) => pattern.test(l))?.replace(/^\s*(stderr|stdout):\s*/, "").trim();
+    return text
+        .split("\n")
+        .find((l) => pattern.test(l))
+        ?.replace(/^\s*(stderr|stdout):\s*/, "")
+        .trim();
 }
 
 /**
@@ -53,16 +60,26 @@ export function classify(error: unknown): { code: ExitCode; message: string } {
     if (name === "ConcurrentUpdateError" || /\[409\] Conflict|is currently locked by/.test(text)) {
         const locked = lineOf(text, /locked by|Conflict/) ?? text.trim();
         const holder = lineOf(text, /created by|Another update is currently in progress/);
-        return { code: EXIT.concurrentUpdate, message: `another update is running on this stack: ${locked}${holder ? `\n  ${holder}` : ""}` };
+        return {
+            code: EXIT.concurrentUpdate,
+            message: `another update is running on this stack: ${locked}${holder ? `\n  ${holder}` : ""}`,
+        };
     }
     if (name === "StackNotFoundError" || /no stack named .* found/.test(text)) {
         return { code: EXIT.stackNotFound, message: lineOf(text, /no stack named/) ?? text.trim() };
     }
     if (/passphrase must be set|incorrect passphrase|PULUMI_CONFIG_PASSPHRASE/.test(text)) {
-        return { code: EXIT.prerequisites, message: "the stack's secrets need a passphrase: set PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE" };
+        return {
+            code: EXIT.prerequisites,
+            message:
+                "the stack's secrets need a passphrase: set PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE",
+        };
     }
     if (/ENOENT.*pulumi|pulumi: (command )?not found|Failed to find Pulumi CLI/i.test(text)) {
-        return { code: EXIT.prerequisites, message: "the Pulumi CLI is not on PATH: install it (https://www.pulumi.com/docs/install/)" };
+        return {
+            code: EXIT.prerequisites,
+            message: "the Pulumi CLI is not on PATH: install it (https://www.pulumi.com/docs/install/)",
+        };
     }
     return { code: EXIT.failed, message: text.trim() || "the operation failed" };
 }

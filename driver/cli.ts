@@ -16,8 +16,12 @@ const stdio: Io = {
 };
 
 /** Runs one invocation; returns the exit code (never 0 after an error). `projectDir`: where Pulumi.yaml is. */
-export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env, io: Io = stdio,
-    projectDir?: string): Promise<ExitCode> {
+export async function main(
+    argv: readonly string[],
+    env: NodeJS.ProcessEnv = process.env,
+    io: Io = stdio,
+    projectDir?: string,
+): Promise<ExitCode> {
     let options: DriverOptions;
     try {
         const parsed = parseArgs(argv, env);
@@ -48,19 +52,25 @@ async function execute(options: DriverOptions, env: NodeJS.ProcessEnv, io: Io, p
         config: options.config,
         refresh: options.refresh,
         expectNoChanges: options.expectNoChanges,
-        ...(options.json
-            ? { onEvent: (e) => io.out(`${JSON.stringify(e)}\n`) }
-            : { onOutput: (t) => io.out(t) }),
+        ...(options.json ? { onEvent: (e) => io.out(`${JSON.stringify(e)}\n`) } : { onOutput: (t) => io.out(t) }),
     };
     const report = (result: OperationResult) => {
-        io.out(options.json ? `${JSON.stringify({ summary: result.summary })}\n` : `\n${formatSummary(options.operation, result.summary)}\n`);
+        io.out(
+            options.json
+                ? `${JSON.stringify({ summary: result.summary })}\n`
+                : `\n${formatSummary(options.operation, result.summary)}\n`,
+        );
         return EXIT.ok;
     };
     switch (options.operation) {
-        case "preview": return report(await preview(run));
-        case "up": return report(await deploy(run));
-        case "refresh": return report(await refresh(run));
-        case "destroy": return report(await destroy(run));
+        case "preview":
+            return report(await preview(run));
+        case "up":
+            return report(await deploy(run));
+        case "refresh":
+            return report(await refresh(run));
+        case "destroy":
+            return report(await destroy(run));
         case "outputs": {
             const values = await outputs({ ...run, showSecrets: options.showSecrets });
             io.out(`${JSON.stringify(values, null, options.json ? undefined : 2)}\n`);
@@ -69,10 +79,14 @@ async function execute(options: DriverOptions, env: NodeJS.ProcessEnv, io: Io, p
         case "status": {
             const values = await outputs({ ...run, showSecrets: true }); // the kubeconfig, used, never printed
             const kubeconfig = values.kubeconfig;
-            if (typeof kubeconfig !== "string") throw new DriverError(EXIT.failed, "the stack has no kubeconfig output: run up first");
+            if (typeof kubeconfig !== "string")
+                throw new DriverError(EXIT.failed, "the stack has no kubeconfig output: run up first");
             const fluxNamespace = typeof values.fluxNamespace === "string" ? values.fluxNamespace : "flux-system";
-            const rows = await readStatus(kubectlReader(kubeconfig), fluxNamespace,
-                (values.tenants ?? {}) as Record<string, { namespace: string; syncs: string[] }>);
+            const rows = await readStatus(
+                kubectlReader(kubeconfig),
+                fluxNamespace,
+                (values.tenants ?? {}) as Record<string, { namespace: string; syncs: string[] }>,
+            );
             io.out(options.json ? rows.map((r) => `${JSON.stringify(r)}\n`).join("") : `${formatTable(rows)}\n`);
             return allReady(rows) ? EXIT.ok : EXIT.notReady;
         }
@@ -84,5 +98,7 @@ async function execute(options: DriverOptions, env: NodeJS.ProcessEnv, io: Io, p
 }
 
 if (require.main === module) {
-    void main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+    void main(process.argv.slice(2)).then((code) => {
+        process.exitCode = code;
+    });
 }

@@ -41,11 +41,15 @@ export const RESOURCES = {
 type Tenants = Record<string, { namespace: string; syncs: string[] }>;
 
 function row(tenant: string, kind: string, namespace: string, name: string, obj: FluxObject | undefined): StatusRow {
-    if (!obj) return { tenant, kind, namespace, name, ready: "Missing", revision: "", message: "not found in the cluster" };
+    if (!obj)
+        return { tenant, kind, namespace, name, ready: "Missing", revision: "", message: "not found in the cluster" };
     const ready = (obj.status?.conditions ?? []).find((c) => c.type === "Ready");
     const revision = obj.status?.artifact?.revision ?? obj.status?.lastAppliedRevision ?? "";
     return {
-        tenant, kind, namespace, name,
+        tenant,
+        kind,
+        namespace,
+        name,
         ready: ready?.status ?? "Unknown",
         revision,
         message: (ready?.message ?? "no Ready condition yet").replace(/\s+/g, " ").trim(),
@@ -55,14 +59,31 @@ function row(tenant: string, kind: string, namespace: string, name: string, obj:
 /** The FluxInstance's Ready condition, then each tenant's sources and Kustomizations. */
 export async function readStatus(reader: ClusterReader, fluxNamespace: string, tenants: Tenants): Promise<StatusRow[]> {
     const instances = await reader.list(RESOURCES.FluxInstance, fluxNamespace);
-    const rows = [row("(flux)", "FluxInstance", fluxNamespace, "flux", instances.find((i) => i.metadata.name === "flux"))];
+    const rows = [
+        row(
+            "(flux)",
+            "FluxInstance",
+            fluxNamespace,
+            "flux",
+            instances.find((i) => i.metadata.name === "flux"),
+        ),
+    ];
     for (const [tenant, { namespace, syncs }] of Object.entries(tenants)) {
         for (const kind of ["GitRepository", "OCIRepository"] as const) {
-            for (const obj of await reader.list(RESOURCES[kind], namespace)) rows.push(row(tenant, kind, namespace, obj.metadata.name, obj));
+            for (const obj of await reader.list(RESOURCES[kind], namespace))
+                rows.push(row(tenant, kind, namespace, obj.metadata.name, obj));
         }
         const kustomizations = await reader.list(RESOURCES.Kustomization, namespace);
         for (const name of syncs) {
-            rows.push(row(tenant, "Kustomization", namespace, name, kustomizations.find((k) => k.metadata.name === name)));
+            rows.push(
+                row(
+                    tenant,
+                    "Kustomization",
+                    namespace,
+                    name,
+                    kustomizations.find((k) => k.metadata.name === name),
+                ),
+            );
         }
     }
     return rows;
@@ -72,11 +93,24 @@ export const allReady = (rows: readonly StatusRow[]) => rows.every((r) => r.read
 
 /** A plain text table, columns padded to their widest cell. */
 export function formatTable(rows: readonly StatusRow[]): string {
-    const header: StatusRow = { tenant: "TENANT", kind: "KIND", namespace: "NAMESPACE", name: "NAME", ready: "READY", revision: "REVISION", message: "MESSAGE" };
+    const header: StatusRow = {
+        tenant: "TENANT",
+        kind: "KIND",
+        namespace: "NAMESPACE",
+        name: "NAME",
+        ready: "READY",
+        revision: "REVISION",
+        message: "MESSAGE",
+    };
     const cols = Object.keys(header) as (keyof StatusRow)[];
     const widths = cols.map((c) => Math.max(...[header, ...rows].map((r) => r[c].length)));
     return [header, ...rows]
-        .map((r) => cols.map((c, i) => (i === cols.length - 1 ? r[c] : r[c].padEnd(widths[i]))).join("  ").trimEnd())
+        .map((r) =>
+            cols
+                .map((c, i) => (i === cols.length - 1 ? r[c] : r[c].padEnd(widths[i])))
+                .join("  ")
+                .trimEnd(),
+        )
         .join("\n");
 }
 
@@ -89,16 +123,30 @@ export function kubectlReader(kubeconfig: string, kubectl = process.env.KUBECTL 
             fs.writeFileSync(file, kubeconfig, { mode: 0o600 });
             try {
                 const stdout = await new Promise<string>((resolve, reject) => {
-                    execFile(kubectl, ["--kubeconfig", file, "get", resource, "-n", namespace, "-o", "json"],
-                        { timeout: 60_000, maxBuffer: 64 * 1024 * 1024 }, (error, out, stderr) => {
+                    execFile(
+                        kubectl,
+                        ["--kubeconfig", file, "get", resource, "-n", namespace, "-o", "json"],
+                        { timeout: 60_000, maxBuffer: 64 * 1024 * 1024 },
+                        (error, out, stderr) => {
                             if (!error) return resolve(out);
                             if ((error as NodeJS.ErrnoException).code === "ENOENT") {
-                                return reject(new DriverError(EXIT.prerequisites, `status needs kubectl on PATH (or KUBECTL): ${error.message}`));
+                                return reject(
+                                    new DriverError(
+                                        EXIT.prerequisites,
+                                        `status needs kubectl on PATH (or KUBECTL): ${error.message}`,
+                                    ),
+                                );
                             }
                             // A CRD that is not installed yet reads as "nothing there", which the table then shows.
                             if (/the server doesn't have a resource type/.test(stderr)) return resolve('{"items": []}');
-                            reject(new DriverError(EXIT.failed, `kubectl get ${resource} -n ${namespace}: ${stderr.trim()}`));
-                        });
+                            reject(
+                                new DriverError(
+                                    EXIT.failed,
+                                    `kubectl get ${resource} -n ${namespace}: ${stderr.trim()}`,
+                                ),
+                            );
+                        },
+                    );
                 });
                 return (JSON.parse(stdout) as { items?: FluxObject[] }).items ?? [];
             } finally {

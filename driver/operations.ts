@@ -21,15 +21,20 @@ export interface OperationResult {
 }
 
 /** Runs `op` on the stack, collecting the engine's events into a summary; puts overrides back afterwards. */
-async function run<T>(options: RunOptions, create: boolean,
-    op: (stack: Stack, stream: { onOutput?: (t: string) => void; onEvent: (e: EngineEvent) => void }) => Promise<T>):
-    Promise<{ result: T; summary: ChangeSummary }> {
+async function run<T>(
+    options: RunOptions,
+    create: boolean,
+    op: (stack: Stack, stream: { onOutput?: (t: string) => void; onEvent: (e: EngineEvent) => void }) => Promise<T>,
+): Promise<{ result: T; summary: ChangeSummary }> {
     const { stack, restore } = await openStack({ ...options, create });
     const events: EngineEvent[] = [];
     try {
         const result = await op(stack, {
             onOutput: options.onOutput,
-            onEvent: (e) => { events.push(e); options.onEvent?.(e); },
+            onEvent: (e) => {
+                events.push(e);
+                options.onEvent?.(e);
+            },
         });
         return { result, summary: summarize(events) };
     } finally {
@@ -39,7 +44,9 @@ async function run<T>(options: RunOptions, create: boolean,
 
 export async function preview(options: RunOptions): Promise<OperationResult> {
     // A drift gate must not conjure up a stack that is not there (a typo would then "find changes").
-    const { summary } = await run(options, !options.expectNoChanges, (stack, stream) => stack.preview({ ...stream, refresh: options.refresh }));
+    const { summary } = await run(options, !options.expectNoChanges, (stack, stream) =>
+        stack.preview({ ...stream, refresh: options.refresh }),
+    );
     if (options.expectNoChanges && summary.changes > 0) {
         throw new DriverError(EXIT.changes, `preview found ${summary.changes} change(s) where none were expected`);
     }
@@ -72,5 +79,7 @@ export async function outputs(options: RunOptions & { showSecrets?: boolean }): 
 }
 
 function plainOutputs(map: OutputMap, showSecrets: boolean): Record<string, unknown> {
-    return Object.fromEntries(Object.entries(map).map(([k, v]) => [k, v.secret && !showSecrets ? "[secret]" : v.value]));
+    return Object.fromEntries(
+        Object.entries(map).map(([k, v]) => [k, v.secret && !showSecrets ? "[secret]" : v.value]),
+    );
 }

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { main } from "../../../stacks/driver/cli";
-import { EXIT } from "../../../stacks/driver";
+import { main } from "../../driver/cli";
+import { EXIT } from "../../driver";
 
 function capture() {
     const out: string[] = [];
@@ -26,7 +26,12 @@ describe("driver main", () => {
         const { io, out, err } = capture();
         const code = await main(["up", "-s", "dev", "--json"], { PATH: "/nonexistent" }, io);
         assert.equal(code, EXIT.prerequisites);
-        assert.deepEqual(JSON.parse(out.join("")), { error: { code: 4, message: "the Pulumi CLI is not on PATH: install it (https://www.pulumi.com/docs/install/)" } });
+        assert.deepEqual(JSON.parse(out.join("")), {
+            error: {
+                code: 4,
+                message: "the Pulumi CLI is not on PATH: install it (https://www.pulumi.com/docs/install/)",
+            },
+        });
         assert.match(err.join(""), /^error: the Pulumi CLI is not on PATH/);
     });
 });

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { backendUrl, checkPassphrase, DriverError, EXIT, needsPassphrase } from "../../../stacks/driver";
+import { backendUrl, checkPassphrase, DriverError, EXIT, needsPassphrase } from "../../driver";
 
 describe("backend and passphrase", () => {
     it("defaults to a file backend inside the project; PULUMI_BACKEND_URL wins", () => {
@@ -16,14 +16,20 @@ describe("backend and passphrase", () => {
         ["a KMS-encrypted stack on S3", "s3://bucket", "secretsprovider: awskms://alias/x\nconfig: {}\n", false],
     ];
     for (const [title, backend, stackFile, expected] of cases) {
-        it(`${title}: ${expected ? "needs" : "does not need"} a passphrase`, () => assert.equal(needsPassphrase(backend, stackFile), expected));
+        it(`${title}: ${expected ? "needs" : "does not need"} a passphrase`, () =>
+            assert.equal(needsPassphrase(backend, stackFile), expected));
     }
 
     it("asks for PULUMI_CONFIG_PASSPHRASE before running, and accepts an empty one or a file", () => {
-        assert.throws(() => checkPassphrase("file:///p", undefined, {}),
-            (e: unknown) => e instanceof DriverError && e.code === EXIT.prerequisites && /PULUMI_CONFIG_PASSPHRASE/.test(e.message));
+        assert.throws(
+            () => checkPassphrase("file:///p", undefined, {}),
+            (e: unknown) =>
+                e instanceof DriverError && e.code === EXIT.prerequisites && /PULUMI_CONFIG_PASSPHRASE/.test(e.message),
+        );
         assert.doesNotThrow(() => checkPassphrase("file:///p", undefined, { PULUMI_CONFIG_PASSPHRASE: "" }));
-        assert.doesNotThrow(() => checkPassphrase("file:///p", undefined, { PULUMI_CONFIG_PASSPHRASE_FILE: "/run/secret" }));
+        assert.doesNotThrow(() =>
+            checkPassphrase("file:///p", undefined, { PULUMI_CONFIG_PASSPHRASE_FILE: "/run/secret" }),
+        );
         assert.doesNotThrow(() => checkPassphrase("https://api.pulumi.com", undefined, {}));
     });
 });
