@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Build the offline e2e toolchain from Go modules only (no GitHub releases,
-# no get.pulumi.com, no container images):
+# Build the lab's and the e2e suite's toolchain from Go modules only (no GitHub
+# releases, no get.pulumi.com, no container images):
 #
 #   pulumi + pulumi-language-nodejs, pulumi-resource-kubernetes, etcd,
 #   kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, kwok
-#   (+ kwok's stage YAMLs as stages.yaml), kind.
+#   (+ kwok's stage YAMLs as stages.yaml), kind, the Flux Operator (+ its CLI
+#   and the Flux manifests it embeds), source-controller, kustomize-controller,
+#   and the CNCF distribution registry (a loopback OCI registry).
 #
 # Binaries are cached outside the repository, one directory per tool+version:
 #   $DIR/pulumi-v<ver>/{pulumi,pulumi-language-nodejs,VERSIONS}
@@ -13,6 +15,10 @@
 #   $DIR/kubernetes-v<ver>/{kube-apiserver,kube-controller-manager,kube-scheduler,kubectl}
 #   $DIR/kwok-v<ver>/{kwok,stages.yaml}
 #   $DIR/kind-v<ver>/kind
+#   $DIR/flux-operator-v<ver>/{flux-operator,flux-operator-cli,data/}
+#   $DIR/source-controller-v<ver>/source-controller
+#   $DIR/kustomize-controller-v<ver>/kustomize-controller
+#   $DIR/registry-v<ver>/registry
 #   $DIR/bin/   symlinks to the selected versions (put this on PATH)
 #   $DIR/build/ scratch wrapper modules, $DIR/logs/ per-step build logs
 # DIR defaults to ${FLUXSTACK_TOOLCHAIN_DIR:-$HOME/.cache/fluxstack-toolchain}.
@@ -22,11 +28,12 @@
 # to the normal GOCACHE. Steps run one after another (2-core machines).
 #
 # Usage:
-#   tests/e2e/toolchain.sh               build whatever is missing
-#   tests/e2e/toolchain.sh etcd kwok     build only the named steps
-#                                        (pulumi k8s-provider etcd kubernetes kwok kind)
-#   tests/e2e/toolchain.sh --print-bin   print the bin dir; exit 1 if any tool is missing
-#   tests/e2e/toolchain.sh --list        show the pinned versions and cache state
+#   lab/toolchain.sh                 build whatever is missing
+#   lab/toolchain.sh etcd kwok       build only the named steps (see ALL_STEPS)
+#   lab/toolchain.sh --print-bin     print the bin dir; exit 1 if any tool is missing
+#   lab/toolchain.sh --list          show the pinned versions and cache state
+#   lab/toolchain.sh --json          the steps, versions, outputs and state as JSON
+#                                    (what the lab and the e2e harness read)
 set -euo pipefail
 
 DIR=${FLUXSTACK_TOOLCHAIN_DIR:-$HOME/.cache/fluxstack-toolchain}
@@ -99,6 +106,32 @@ KUBE_VERSION=1.36.4
 KIND_VERSION=0.31.0
 
 KWOK_VERSION=0.8.0
+
+# Flux Operator. The charts pin v0.49.0, which the mirror refuses (403); v0.59.0 is
+# the only version it serves. It embeds Flux v2.9.5 (config/data/flux/v2.9.5),
+# whose controllers are source-controller and kustomize-controller v1.9.5 (below).
+# It declares go 1.27.0: the Go toolchain go1.27.1 comes from the module proxy.
+# Two changes to a copy of the module: its pin of
+# go-containerregistry/pkg/authn/kubernetes answers 403, so it is replaced by the
+# pseudo-version source-controller v1.9.5 uses; and web/dist (the web UI's built
+# assets, not in the module zip; web/embed.go embeds dist/*) gets a placeholder
+# page (the lab turns the web UI off).
+FLUX_OPERATOR_VERSION=0.59.0
+FLUX_OPERATOR_GO=go1.27.1
+FLUX_OPERATOR_AUTHN_K8S=v0.0.0-20250225234217-098045d5e61f
+# source-controller / kustomize-controller: the pair Flux v2.9.5 ships (the
+# operator above renders their Deployments with these image tags). Their go.mod
+# replaces .../api => ./api, a separate module the zip does not carry: the copy
+# requires the published api module at the same version instead.
+# source-controller requires github.com/fluxcd/pkg/artifact v0.18.3, which
+# answers 403; v0.18.0 (served) builds and behaves the same for the lab.
+FLUX_CONTROLLERS_VERSION=1.9.5
+FLUX_PKG_ARTIFACT_REPLACE=v0.18.0
+# The CNCF distribution registry: the loopback OCI registry the lab and the e2e
+# suite push the demo's artifact to. Its filesystem storage keeps manifests and
+# blobs across restarts (crane's `registry serve` keeps manifests in memory, so a
+# restarted lab would lose what was pushed). No replaces: plain go install.
+REGISTRY_VERSION=3.1.2
 KWOK_STAGES="node/fast/node-initialize node/heartbeat-with-lease/node-heartbeat-with-lease pod/fast/pod-ready pod/fast/pod-complete pod/fast/pod-delete"
 
 # ---------------------------------------------------------------------------
@@ -108,8 +141,12 @@ ETCD_DIR=$DIR/etcd-v$ETCD_VERSION
 KUBE_DIR=$DIR/kubernetes-v$KUBE_VERSION
 KWOK_DIR=$DIR/kwok-v$KWOK_VERSION
 KIND_DIR=$DIR/kind-v$KIND_VERSION
+FLUX_OPERATOR_DIR=$DIR/flux-operator-v$FLUX_OPERATOR_VERSION
+SOURCE_CONTROLLER_DIR=$DIR/source-controller-v$FLUX_CONTROLLERS_VERSION
+KUSTOMIZE_CONTROLLER_DIR=$DIR/kustomize-controller-v$FLUX_CONTROLLERS_VERSION
+REGISTRY_DIR=$DIR/registry-v$REGISTRY_VERSION
 KUBE_BINS="kube-apiserver kube-controller-manager kube-scheduler kubectl"
-ALL_STEPS="pulumi k8s-provider etcd kubernetes kwok kind"
+ALL_STEPS="pulumi k8s-provider etcd kubernetes kwok kind flux-operator source-controller kustomize-controller registry"
 
 # step -> files that must exist for the step to count as done
 step_outputs() {
@@ -120,6 +157,10 @@ step_outputs() {
     kubernetes) for b in $KUBE_BINS; do printf '%s ' "$KUBE_DIR/$b"; done; echo ;;
     kwok) echo "$KWOK_DIR/kwok $KWOK_DIR/stages.yaml" ;;
     kind) echo "$KIND_DIR/kind" ;;
+    flux-operator) echo "$FLUX_OPERATOR_DIR/flux-operator $FLUX_OPERATOR_DIR/flux-operator-cli $FLUX_OPERATOR_DIR/data/flux/VERSIONS" ;;
+    source-controller) echo "$SOURCE_CONTROLLER_DIR/source-controller" ;;
+    kustomize-controller) echo "$KUSTOMIZE_CONTROLLER_DIR/kustomize-controller" ;;
+    registry) echo "$REGISTRY_DIR/registry" ;;
     *) echo "unknown step: $1 (known: $ALL_STEPS)" >&2; return 2 ;;
   esac
 }
@@ -131,19 +172,38 @@ step_version() {
     kubernetes) echo "v$KUBE_VERSION" ;;
     kwok) echo "v$KWOK_VERSION" ;;
     kind) echo "v$KIND_VERSION" ;;
+    flux-operator) echo "v$FLUX_OPERATOR_VERSION" ;;
+    source-controller|kustomize-controller) echo "v$FLUX_CONTROLLERS_VERSION" ;;
+    registry) echo "v$REGISTRY_VERSION" ;;
   esac
 }
 step_done() {
   local f
-  for f in $(step_outputs "$1"); do [[ -s $f && ( $f == *.yaml || -x $f ) ]] || return 1; done
+  for f in $(step_outputs "$1"); do [[ -s $f && ( $f == *.yaml || $f == */VERSIONS || -x $f ) ]] || return 1; done
 }
 link_bin() {
   mkdir -p "$BIN"
   local s f
   for s in $ALL_STEPS; do
     step_done "$s" || continue
-    for f in $(step_outputs "$s"); do ln -sfn "$f" "$BIN/$(basename "$f")"; done
+    for f in $(step_outputs "$s"); do [[ $f == */VERSIONS ]] || ln -sfn "$f" "$BIN/$(basename "$f")"; done
   done
+  # The operator reads the Flux manifests it embeds from --storage-path (the image's /data).
+  if step_done flux-operator; then ln -sfn "$FLUX_OPERATOR_DIR/data" "$BIN/flux-operator-data"; fi
+  # binary -> version, for the lab's status (the images the charts name may ask for other versions).
+  local first=1 b
+  {
+    printf '{'
+    for s in $ALL_STEPS; do
+      step_done "$s" || continue
+      for f in $(step_outputs "$s"); do
+        [[ $f == */VERSIONS || $f == *.yaml ]] && continue
+        b=$(basename "$f"); [[ $first == 1 ]] || printf ','; first=0
+        printf '\n  "%s": "%s"' "$b" "$(step_version "$s" | cut -d' ' -f1)"
+      done
+    done
+    printf '\n}\n'
+  } > "$BIN/VERSIONS.json"
 }
 
 case ${1:-} in
@@ -156,8 +216,19 @@ case ${1:-} in
   --list)
     for s in $ALL_STEPS; do
       if step_done "$s"; then st=present; else st=missing; fi
-      printf '%-13s %-60s %s\n' "$s" "$(step_version "$s")" "$st"
+      printf '%-20s %-60s %s\n' "$s" "$(step_version "$s")" "$st"
     done
+    exit 0 ;;
+  --json)
+    first=1; printf '{"dir": "%s", "bin": "%s", "steps": [' "$DIR" "$BIN"
+    for s in $ALL_STEPS; do
+      if step_done "$s"; then st=true; else st=false; fi
+      [[ $first == 1 ]] || printf ','; first=0
+      printf '\n  {"step": "%s", "version": "%s", "built": %s, "outputs": [' "$s" "$(step_version "$s")" "$st"
+      o=1; for f in $(step_outputs "$s"); do [[ $o == 1 ]] || printf ', '; o=0; printf '"%s"' "$f"; done
+      printf ']}'
+    done
+    printf '\n]}\n'
     exit 0 ;;
   -h|--help) awk 'NR>1 && /^#/{sub(/^# ?/, ""); print; next} NR>1{exit}' "$0"; exit 0 ;;
 esac
@@ -381,12 +452,67 @@ build_kind() {
   install_outputs "$out" "$KIND_DIR"
 }
 
+# A copy of module $1@$2 in $DIR/build/$3, writable, with its local (./dir)
+# replaces dropped and each such module required at $2 instead; prints the dir.
+module_copy() {
+  local src w=$DIR/build/$3 r
+  src=$(mod_dir "$1@$2")
+  rm -rf "$w"; cp -r "$src" "$w"; chmod -R u+w "$w"
+  (cd "$w" && for r in $(go mod edit -json | jq -r '.Replace // [] | .[] | select(.New.Version == null) | .Old.Path'); do
+    go mod edit -dropreplace="$r" -require="$r@$2"
+  done)
+  echo "$w"
+}
+
+build_flux_operator() {
+  local m=github.com/controlplaneio-fluxcd/flux-operator v=v$FLUX_OPERATOR_VERSION out=$DIR/build/flux-operator-out w
+  export GOTOOLCHAIN=$FLUX_OPERATOR_GO
+  w=$(module_copy "$m" "$v" flux-operator); cd "$w"
+  rm -rf "$out"; mkdir -p "$out"
+  go mod edit -replace="github.com/google/go-containerregistry/pkg/authn/kubernetes=github.com/google/go-containerregistry/pkg/authn/kubernetes@$FLUX_OPERATOR_AUTHN_K8S"
+  mkdir -p web/dist
+  echo '<!doctype html><title>flux-operator</title><p>The web UI is not built in this toolchain.</p>' > web/dist/index.html
+  # As the image's Dockerfile builds it: FIPS 140-3 on (the operator refuses to run without it), version ldflag.
+  log "go build flux-operator ($GOTOOLCHAIN)"
+  GOFIPS140=latest go build -trimpath -ldflags "-s -w -X main.VERSION=$v" -o "$out/flux-operator" ./cmd/operator
+  log "go build flux-operator-cli"
+  go build -trimpath -ldflags "-s -w -X main.VERSION=$FLUX_OPERATOR_VERSION" -o "$out/flux-operator-cli" ./cmd/cli
+  # The Flux manifests it embeds: the image keeps them in /data (its --storage-path).
+  cp -r config/data "$out/data"
+  ls "$out/data/flux" | sort -V > "$out/data/flux/VERSIONS"
+  "$out/flux-operator-cli" version --client 2>/dev/null || true
+  install_outputs "$out" "$FLUX_OPERATOR_DIR"
+}
+
+# source-controller and kustomize-controller: the same recipe.
+build_flux_controller() {
+  local name=$1 to=$2 m=github.com/fluxcd/$1 v=v$FLUX_CONTROLLERS_VERSION out=$DIR/build/$1-out w
+  w=$(module_copy "$m" "$v" "$name"); cd "$w"
+  rm -rf "$out"; mkdir -p "$out"
+  if [[ $name == source-controller ]]; then
+    go mod edit -replace="github.com/fluxcd/pkg/artifact=github.com/fluxcd/pkg/artifact@$FLUX_PKG_ARTIFACT_REPLACE"
+  fi
+  log "go build $name"
+  go build -trimpath -ldflags "-s -w" -o "$out/$name" .
+  "$out/$name" --help >/dev/null 2>&1 || [[ $? == 2 ]] || true
+  install_outputs "$out" "$to"
+}
+build_source_controller() { build_flux_controller source-controller "$SOURCE_CONTROLLER_DIR"; }
+build_kustomize_controller() { build_flux_controller kustomize-controller "$KUSTOMIZE_CONTROLLER_DIR"; }
+
+build_registry() {
+  local out; out=$(go_install_step registry "github.com/distribution/distribution/v3/cmd/registry@v$REGISTRY_VERSION")
+  "$out/registry" --version
+  install_outputs "$out" "$REGISTRY_DIR"
+}
+
 # Move freshly built outputs into the versioned dir atomically-ish.
 install_outputs() {
   local from=$1 to=$2
   mkdir -p "$to"
   local f
   for f in "$from"/*; do
+    rm -rf "${to:?}/$(basename "$f")"
     mv -f "$f" "$to/$(basename "$f")"
   done
   rmdir "$from" 2>/dev/null || true
@@ -419,14 +545,14 @@ link_bin
 total=$(( $(date +%s) - overall_start ))
 
 echo
-printf '%-13s %-72s %-7s %6s\n' STEP VERSION RESULT SECONDS
+printf '%-20s %-72s %-7s %6s\n' STEP VERSION RESULT SECONDS
 failed=""
 for s in $STEPS; do
   r=${RESULT[$s]:-skipped}
   [[ $r == FAILED ]] && failed+=" $s"
-  printf '%-13s %-72s %-7s %6s\n' "$s" "$(step_version "$s")" "$r" "${TIME[$s]:--}"
+  printf '%-20s %-72s %-7s %6s\n' "$s" "$(step_version "$s")" "$r" "${TIME[$s]:--}"
 done
-printf '%-13s %-72s %-7s %6s\n' total "" "" "$total"
+printf '%-20s %-72s %-7s %6s\n' total "" "" "$total"
 echo "bin: $BIN"
 built_any=0
 for s in $STEPS; do [[ ${RESULT[$s]:-} == built ]] && built_any=1; done
