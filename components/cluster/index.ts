@@ -8,3 +8,5 @@ export * from "./kindCluster";
 export * from "./kindConfig";
 export * from "./kindProvider";
 export * from "./minifyKubeconfig";
+export * from "./labCluster";
+export * from "./labProvider";

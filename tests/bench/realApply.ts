@@ -27,7 +27,7 @@ const seconds = async (f: () => unknown) => {
 export async function realApplyBench(bin: string, sizes: number[]): Promise<RealRow[]> {
     const rows: RealRow[] = [];
     for (const n of sizes) {
-        const harness = await startHarness(bin, "bench", () => ({}));
+        const harness = await startHarness("bench", () => ({}));
         const { cp, ws } = harness;
         try {
             const cluster = { source: "existing", kubeconfig: cp.kubeconfig };

@@ -1,4 +1,4 @@
-import type { ControlPlane } from "./controlPlane";
+import type { Cluster as ControlPlane } from "./cluster";
 
 /** Reads an object as JSON, or undefined when it does not exist. */
 export function getJson(cp: ControlPlane, args: string[]): any {

@@ -10,7 +10,7 @@ import { kindCommandLines, renderKindConfig } from "../../components/cluster";
 import { kindClusterSchema } from "../../stacks/config";
 import { main } from "../../driver/cli";
 import { deploy, destroy, EXIT, openStack, preview, refresh } from "../../driver";
-import type { ControlPlane } from "./controlPlane";
+import type { Cluster as ControlPlane } from "./cluster";
 import { installFakeKind } from "./fakeKind";
 import { getJson } from "./fluxApi";
 import { type Harness, OFFLINE_FLUX, REPO, startHarness, toolchainBin } from "./harness";
@@ -26,7 +26,7 @@ describe("e2e: the kind stack without a container engine", () => {
     let fake: ReturnType<typeof installFakeKind>;
 
     before(async () => {
-        harness = await startHarness(BIN, "kind", () => OFFLINE_FLUX);
+        harness = await startHarness("kind", () => OFFLINE_FLUX);
         ({ cp, ws, run } = harness);
         fake = installFakeKind(path.join(path.dirname(ws.projectDir), "fake-kind"), cp.kubeconfig);
     });

@@ -6,9 +6,9 @@ import { after, before, describe, it } from "node:test";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { main } from "../../driver/cli";
 import { deploy, destroy, EXIT, openStack, preview } from "../../driver";
-import type { ControlPlane } from "./controlPlane";
+import type { Cluster as ControlPlane } from "./cluster";
 import { getJson, helmReleases, mayServiceAccount } from "./fluxApi";
-import { type Harness, OFFLINE_FLUX, startHarness, toolchainBin } from "./harness";
+import { type Harness, OFFLINE_FLUX, startHarness } from "./harness";
 import type { E2eWorkspace } from "./workspace";
 
 const TENANTS = {
@@ -35,8 +35,8 @@ describe("e2e: the dev stack on a real API server", () => {
     let run: Harness["run"];
 
     before(async () => {
-        harness = await startHarness(toolchainBin(), "dev", (c) => ({
-            "fluxstack:cluster.kubeconfig": c.kubeconfig,
+        harness = await startHarness("dev", (lab) => ({
+            "fluxstack:cluster.kubeconfig": lab.kubeconfigPath,
             ...OFFLINE_FLUX,
         }));
         ({ cp, ws, run } = harness);
