@@ -4,7 +4,8 @@ import * as path from "node:path";
 import type { z } from "zod";
 import { crossCheck, type Indexed } from "./crossChecks";
 import { platformChecks } from "./platformChecks";
-import { ConfigError, type ConfigProblem, problemsFromIssues } from "./errors";
+import { ConfigError, type ConfigProblem } from "./errors";
+import { nearestKey, parseWith, unknownKeyMessage } from "./messages";
 import { stackConfigShape, syncSchema, tenantSchema } from "./schema";
 import type { StackConfig, Sync, Tenant } from "./stackConfig";
 
@@ -32,10 +33,24 @@ export function loadStackConfig(
     options: LoadOptions = {},
 ): StackConfig {
     const prefix = `${project}:`;
-    const problems: ConfigProblem[] = Object.keys(raw)
-        .filter((key) => key.startsWith(prefix) && !KEYS.includes(key.slice(prefix.length) as Key))
-        .map((key) => ({ key, message: `unknown key (known keys: ${KEYS.join(", ")})` }));
+    const present = Object.keys(raw)
+        .filter((key) => key.startsWith(prefix))
+        .map((key) => key.slice(prefix.length));
+    const unknown = present.filter((key) => !KEYS.includes(key as Key));
+    const problems: ConfigProblem[] = unknown.map((key) => ({
+        key: `${prefix}${key}`,
+        message: unknownKeyMessage(key, KEYS, present),
+    }));
     const values = readValues(raw, prefix, problems);
+    // A misspelt key (`tenant:` for `tenants:`) is reported once, as unknown: the key it stands for is then left
+    // unread (null, as for a value already reported), so it is neither "required" nor taken as its default.
+    for (const key of unknown) {
+        const meant = nearestKey(
+            key,
+            KEYS.filter((k) => !present.includes(k)),
+        ) as Key | undefined;
+        if (meant !== undefined) values.set(meant, null);
+    }
 
     const cluster = parseKey("cluster", values, prefix, problems);
     const flux = parseKey("flux", values, prefix, problems);
@@ -106,9 +121,9 @@ function parseKey<K extends Key>(
     problems: ConfigProblem[],
 ): z.output<(typeof stackConfigShape)[K]> | undefined {
     if (values.get(name) === null) return undefined;
-    const result = stackConfigShape[name].safeParse(values.get(name), { reportInput: true });
-    if (result.success) return result.data as z.output<(typeof stackConfigShape)[K]>;
-    problems.push(...problemsFromIssues(`${prefix}${name}`, result.error.issues));
+    const result = parseWith(stackConfigShape[name], values.get(name), `${prefix}${name}`);
+    if (result.ok) return result.data as z.output<(typeof stackConfigShape)[K]>;
+    problems.push(...result.problems);
     return undefined;
 }
 
@@ -126,9 +141,9 @@ function parseList<K extends keyof typeof LIST_ENTRY>(
     }
     const good: Indexed<z.output<(typeof LIST_ENTRY)[K]>>[] = [];
     value.forEach((entry, index) => {
-        const result = LIST_ENTRY[name].safeParse(entry, { reportInput: true });
-        if (result.success) good.push({ index, value: result.data as z.output<(typeof LIST_ENTRY)[K]> });
-        else problems.push(...problemsFromIssues(`${prefix}${name}[${index}]`, result.error.issues));
+        const result = parseWith(LIST_ENTRY[name], entry, `${prefix}${name}[${index}]`);
+        if (result.ok) good.push({ index, value: result.data as z.output<(typeof LIST_ENTRY)[K]> });
+        else problems.push(...result.problems);
     });
     return good;
 }

@@ -1,4 +1,5 @@
-import { z } from "zod";
+import { type core, z } from "zod";
+import { nearestKey } from "./messages";
 
 /** A Kubernetes DNS-1123 label: namespaces and other names that must fit in a label (63 chars). */
 export const kubernetesLabelName = z
@@ -32,5 +33,20 @@ export function urlWithScheme(schemes: readonly string[]) {
         );
 }
 
-/** A non-empty string. */
-export const nonEmpty = z.string().min(1, { error: "must not be empty" });
+/** A non-empty string ("must not be empty": the message map's words for a one-character minimum). */
+export const nonEmpty = z.string().min(1);
+
+/**
+ * The message for an object that must hold exactly one of `keys` (a Git or OCI ref, a union of one-key objects):
+ * zod cannot tell which branch a misspelt key was meant for, so the nearest one is named here.
+ */
+export function exactlyOneKey(keys: readonly string[]) {
+    const allowed = `must be exactly one of ${keys.map((k) => `{${k}}`).join(", ")}`;
+    return (issue: core.$ZodRawIssue): string => {
+        const input = issue.input;
+        if (input === null || typeof input !== "object" || Array.isArray(input)) return allowed;
+        const unknown = Object.keys(input).filter((k) => !keys.includes(k));
+        const meant = unknown.length === 1 ? nearestKey(unknown[0], keys) : undefined;
+        return meant === undefined ? allowed : `${allowed}: unknown key "${unknown[0]}" (did you mean "${meant}"?)`;
+    };
+}

@@ -1,6 +1,13 @@
 import { z } from "zod";
 import * as d from "./defaults";
-import { fluxDuration, kubernetesLabelName, kubernetesObjectName, nonEmpty, urlWithScheme } from "./patterns";
+import {
+    exactlyOneKey,
+    fluxDuration,
+    kubernetesLabelName,
+    kubernetesObjectName,
+    nonEmpty,
+    urlWithScheme,
+} from "./patterns";
 
 /** A list whose entries must differ (the charts' schemas say uniqueItems; duplicate names clash in Pulumi). */
 function unique<T extends z.ZodArray<z.ZodType>>(list: T) {
@@ -103,13 +110,11 @@ export const eksClusterSchema = z.strictObject({
     fluxIdentity: fluxIdentitySchema.default({ mode: "none" }),
 });
 
-export const clusterSchema = z.discriminatedUnion(
-    "source",
-    [existingClusterSchema, kindClusterSchema, eksClusterSchema],
-    {
-        error: "source must be one of existing, kind, eks",
-    },
-);
+export const clusterSchema = z.discriminatedUnion("source", [
+    existingClusterSchema,
+    kindClusterSchema,
+    eksClusterSchema,
+]);
 
 const chartsSchema = z.discriminatedUnion("source", [
     z.strictObject({
@@ -209,7 +214,7 @@ const gitSourceSchema = z.strictObject({
                 z.strictObject({ semver: nonEmpty }),
                 z.strictObject({ commit: z.string().regex(/^[0-9a-f]{7,64}$/, { error: "must be a hex commit SHA" }) }),
             ],
-            { error: "must be exactly one of {branch}, {tag}, {semver}, {commit}" },
+            { error: exactlyOneKey(["branch", "tag", "semver", "commit"]) },
         )
         .default({ branch: "main" }),
     interval: fluxDuration.default(d.DEFAULT_SOURCE_INTERVAL),
@@ -229,7 +234,7 @@ const ociSourceSchema = z.strictObject({
                     digest: z.string().regex(/^sha256:[0-9a-f]{64}$/, { error: "must be sha256:<64 hex>" }),
                 }),
             ],
-            { error: "must be exactly one of {tag}, {semver}, {digest}" },
+            { error: exactlyOneKey(["tag", "semver", "digest"]) },
         )
         .default({ tag: "latest" }),
     interval: fluxDuration.default(d.DEFAULT_SOURCE_INTERVAL),
@@ -242,9 +247,7 @@ export const syncSchema = z.strictObject({
     /** The Kustomization's name (and the source's, unless source.name is set). */
     name: kubernetesObjectName,
     tenant: kubernetesLabelName,
-    source: z.discriminatedUnion("kind", [gitSourceSchema, ociSourceSchema], {
-        error: "source.kind must be GitRepository or OCIRepository",
-    }),
+    source: z.discriminatedUnion("kind", [gitSourceSchema, ociSourceSchema]),
     path: nonEmpty,
     prune: z.boolean().default(true),
     interval: fluxDuration.default(d.DEFAULT_SYNC_INTERVAL),

@@ -43,9 +43,25 @@ const BAD: Case[] = [
     [
         "unknown top-level key",
         (c) => {
-            c.tenant = [];
+            c.bogus = [];
         },
-        ["fluxstack:tenant: unknown key (known keys: cluster, flux, tenants, syncs)"],
+        ['fluxstack:bogus: unknown key "bogus" (known keys: cluster, flux, tenants, syncs)'],
+    ],
+    [
+        "misspelt top-level key: one line, not also the missing key or its syncs' unknown tenants",
+        (c) => {
+            c.tenant = c.tenants;
+            delete c.tenants;
+        },
+        ['fluxstack:tenant: unknown key "tenant" (did you mean "tenants"?)'],
+    ],
+    [
+        'misspelt required top-level key: one line, not also "is required"',
+        (c) => {
+            c.clustr = c.cluster;
+            delete c.cluster;
+        },
+        ['fluxstack:clustr: unknown key "clustr" (did you mean "cluster"?)'],
     ],
     [
         "missing cluster",
@@ -59,14 +75,46 @@ const BAD: Case[] = [
         (c) => {
             c.cluster = { source: "minikube" };
         },
-        ["fluxstack:cluster.source: source must be one of existing, kind, eks"],
+        ['fluxstack:cluster.source: must be one of existing, kind, eks, got "minikube"'],
     ],
     [
-        "unknown nested key",
+        "unknown nested key, nothing near it",
         (c) => {
-            c.tenants[0].nmae = "x";
+            c.tenants[0].owner = "x";
         },
-        ["fluxstack:tenants[0].nmae: unknown key"],
+        [
+            'fluxstack:tenants[0].owner: unknown key "owner" (known keys: name, namespace, serviceAccount, clusterRole, tokenSecretName)',
+        ],
+    ],
+    [
+        'misspelt nested key: the nearest known key, and no "is required" for the key it stands for',
+        (c) => {
+            c.cluster = { source: "kind", extraPortMappings: [{ containerPort: 80, hostport: 8080 }] };
+        },
+        ['fluxstack:cluster.extraPortMappings[0].hostport: unknown key "hostport" (did you mean "hostPort"?)'],
+    ],
+    [
+        "misspelt key with a transposition",
+        (c) => {
+            c.tenants[0].namepsace = "x";
+        },
+        ['fluxstack:tenants[0].namepsace: unknown key "namepsace" (did you mean "namespace"?)'],
+    ],
+    [
+        "misspelt key that picks the shape (the union's discriminator)",
+        (c) => {
+            c.cluster = { Source: "kind" };
+        },
+        ['fluxstack:cluster.Source: unknown key "Source" (did you mean "source"?)'],
+    ],
+    [
+        "misspelt key of a ref",
+        (c) => {
+            c.syncs[0].source.ref = { brnach: "main" };
+        },
+        [
+            'fluxstack:syncs[0].source.ref: must be exactly one of {branch}, {tag}, {semver}, {commit}: unknown key "brnach" (did you mean "branch"?)',
+        ],
     ],
     [
         "wrong type",
@@ -108,7 +156,7 @@ const BAD: Case[] = [
         (c) => {
             c.syncs[0].source.kind = "Bucket";
         },
-        ["fluxstack:syncs[0].source.kind: source.kind must be GitRepository or OCIRepository"],
+        ['fluxstack:syncs[0].source.kind: must be GitRepository or OCIRepository, got "Bucket"'],
     ],
     [
         "two refs at once",
@@ -218,9 +266,7 @@ const BAD: Case[] = [
         (c) => {
             c.flux = { instance: { clusterType: "kind" } };
         },
-        [
-            'fluxstack:flux.instance.clusterType: Invalid option: expected one of "kubernetes"|"openshift"|"aws"|"azure"|"gcp"',
-        ],
+        ['fluxstack:flux.instance.clusterType: must be one of kubernetes, openshift, aws, azure, gcp, got "kind"'],
     ],
     [
         "bad probe CIDR",
@@ -244,7 +290,63 @@ const BAD: Case[] = [
         (c) => {
             c.cluster = { source: "kind", controlPlanes: 0 };
         },
-        ["fluxstack:cluster.controlPlanes: Too small: expected number to be >=1"],
+        ["fluxstack:cluster.controlPlanes: must be from 1 to 7, got 0"],
+    ],
+    [
+        "port out of range",
+        (c) => {
+            c.cluster = { source: "kind", extraPortMappings: [{ containerPort: 80, hostPort: 70000 }] };
+        },
+        ["fluxstack:cluster.extraPortMappings[0].hostPort: must be from 1 to 65535, got 70000"],
+    ],
+    [
+        "protocol not one of the allowed",
+        (c) => {
+            c.cluster = { source: "kind", extraPortMappings: [{ containerPort: 80, hostPort: 8080, protocol: "tcp" }] };
+        },
+        ['fluxstack:cluster.extraPortMappings[0].protocol: must be one of TCP, UDP, SCTP, got "tcp"'],
+    ],
+    [
+        "a quoted whole number",
+        (c) => {
+            c.cluster = { source: "kind", workers: "2" };
+        },
+        ['fluxstack:cluster.workers: must be a whole number, not the quoted string "2" (write 2 without quotes)'],
+    ],
+    [
+        "a fraction where a whole number belongs",
+        (c) => {
+            c.cluster = { source: "kind", workers: 2.5 };
+        },
+        ["fluxstack:cluster.workers: must be a whole number, got number 2.5"],
+    ],
+    [
+        "a number where a string belongs (YAML reads 1.30 as 1.3)",
+        (c) => {
+            c.cluster = { ...EKS, kubernetesVersion: 1.34 };
+        },
+        ['fluxstack:cluster.kubernetesVersion: must be a string, got number 1.34 (put it in quotes: "1.34")'],
+    ],
+    [
+        "no minimum check left in zod's words: probe policy ports",
+        (c) => {
+            c.flux = { probePolicy: { ports: [] } };
+        },
+        ["fluxstack:flux.probePolicy.ports: must not be empty"],
+    ],
+    [
+        "eks identity mode not one of the allowed",
+        (c) => {
+            c.cluster = { ...EKS, fluxIdentity: { mode: "oidc" } };
+        },
+        ['fluxstack:cluster.fluxIdentity.mode: must be one of none, irsa, podIdentity, got "oidc"'],
+    ],
+    [
+        "eks identity without a mode",
+        (c) => {
+            c.cluster = { ...EKS, fluxIdentity: { policyArns: ["arn:aws:iam::aws:policy/x"] } };
+        },
+        ["fluxstack:cluster.fluxIdentity.mode: is required: one of none, irsa, podIdentity"],
     ],
     [
         "eks without region and version",
@@ -386,7 +488,7 @@ describe("loadStackConfig rejects bad input with one message per problem", () =>
             name: "ConfigError",
             message: [
                 "Invalid stack config (3 problems):",
-                "  - fluxstack:bogus: unknown key (known keys: cluster, flux, tenants, syncs)",
+                '  - fluxstack:bogus: unknown key "bogus" (known keys: cluster, flux, tenants, syncs)',
                 "  - fluxstack:syncs[0].path: must not be empty",
                 '  - fluxstack:syncs[0].tenant: unknown tenant "nobody" (tenants: fluxdemo-dev)',
             ].join("\n"),
