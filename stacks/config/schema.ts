@@ -70,8 +70,8 @@ export const eksClusterSchema = z.strictObject({
                 .refine((c) => !c.includes("/") || Number(c.split("/")[1]) <= 16, {
                     error: "must be a /16 or wider (subnets are /20 blocks)",
                 })
-                .default(d.DEFAULT_EKS.vpcCidr),
-            availabilityZones: z.int().min(2).max(6).default(d.DEFAULT_EKS.availabilityZones),
+                .default(d.DEFAULT_EKS_VPC.cidr),
+            availabilityZones: z.int().min(2).max(6).default(d.DEFAULT_EKS_VPC.availabilityZones),
             /** Use an existing VPC instead of creating one: its id and the private subnets for the nodes. */
             existingVpcId: nonEmpty.optional(),
             privateSubnetIds: z
@@ -86,22 +86,22 @@ export const eksClusterSchema = z.strictObject({
         .refine((v) => v.publicSubnetIds === undefined || v.existingVpcId !== undefined, {
             error: "publicSubnetIds only go with existingVpcId (a new VPC makes its own)",
         })
-        .default({ cidr: d.DEFAULT_EKS.vpcCidr, availabilityZones: d.DEFAULT_EKS.availabilityZones }),
+        .prefault({}),
     nodeGroup: z
         .strictObject({
             instanceTypes: z
                 .array(nonEmpty)
                 .min(1)
-                .default([...d.DEFAULT_EKS.instanceTypes]),
-            minSize: z.int().min(1).default(d.DEFAULT_EKS.minSize),
-            desiredSize: z.int().min(1).default(d.DEFAULT_EKS.desiredSize),
-            maxSize: z.int().min(1).default(d.DEFAULT_EKS.maxSize),
-            diskSizeGiB: z.int().min(20).default(d.DEFAULT_EKS.diskSizeGiB),
+                .default([...d.DEFAULT_EKS_NODE_GROUP.instanceTypes]),
+            minSize: z.int().min(1).default(d.DEFAULT_EKS_NODE_GROUP.minSize),
+            desiredSize: z.int().min(1).default(d.DEFAULT_EKS_NODE_GROUP.desiredSize),
+            maxSize: z.int().min(1).default(d.DEFAULT_EKS_NODE_GROUP.maxSize),
+            diskSizeGiB: z.int().min(20).default(d.DEFAULT_EKS_NODE_GROUP.diskSizeGiB),
         })
         .refine((g) => g.minSize <= g.desiredSize && g.desiredSize <= g.maxSize, {
             error: "sizes must satisfy minSize <= desiredSize <= maxSize",
         })
-        .default({ ...d.DEFAULT_EKS, instanceTypes: [...d.DEFAULT_EKS.instanceTypes] }),
+        .prefault({}),
     /** IAM role ARNs that get cluster-admin through EKS access entries. */
     adminRoleArns: unique(
         z.array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, { error: "must be an IAM role ARN" })),
@@ -131,17 +131,13 @@ const chartsSchema = z.discriminatedUnion("source", [
 
 export const fluxSchema = z.strictObject({
     namespace: kubernetesLabelName.default(d.DEFAULT_FLUX_NAMESPACE),
-    charts: chartsSchema.default({
-        source: "oci",
-        repository: d.DEFAULT_CHART_REPOSITORY,
-        version: d.DEFAULT_CHART_VERSION,
-    }),
+    charts: chartsSchema.prefault({ source: "oci" }),
     operator: z
         .strictObject({
             multitenancy: z.boolean().default(true),
             timeoutSeconds: z.int().min(30).default(d.DEFAULT_RELEASE_TIMEOUT_SECONDS),
         })
-        .default({ multitenancy: true, timeoutSeconds: d.DEFAULT_RELEASE_TIMEOUT_SECONDS }),
+        .prefault({}),
     instance: z
         .strictObject({
             /** Default: `aws` on EKS, `kubernetes` otherwise. */
@@ -159,20 +155,13 @@ export const fluxSchema = z.strictObject({
                         })
                         .default(d.DEFAULT_DISTRIBUTION.artifact),
                 })
-                .default({ ...d.DEFAULT_DISTRIBUTION }),
+                .prefault({}),
             components: unique(z.array(z.enum(d.FLUX_COMPONENTS)).min(2)).default([...d.DEFAULT_COMPONENTS]),
             healthcheck: z.boolean().default(true),
             healthcheckTimeout: fluxDuration.default(d.DEFAULT_HEALTHCHECK_TIMEOUT),
             timeoutSeconds: z.int().min(30).default(d.DEFAULT_RELEASE_TIMEOUT_SECONDS),
         })
-        .default({
-            multitenant: true,
-            distribution: { ...d.DEFAULT_DISTRIBUTION },
-            components: [...d.DEFAULT_COMPONENTS],
-            healthcheck: true,
-            healthcheckTimeout: d.DEFAULT_HEALTHCHECK_TIMEOUT,
-            timeoutSeconds: d.DEFAULT_RELEASE_TIMEOUT_SECONDS,
-        }),
+        .prefault({}),
     probePolicy: z
         .strictObject({
             enabled: z.boolean().default(true),
@@ -185,7 +174,7 @@ export const fluxSchema = z.strictObject({
                 .min(1)
                 .default([...d.DEFAULT_PROBE_POLICY.ports]),
         })
-        .default({ enabled: true, cidrs: [...d.DEFAULT_PROBE_POLICY.cidrs], ports: [...d.DEFAULT_PROBE_POLICY.ports] }),
+        .prefault({}),
 });
 
 export const tenantSchema = z.strictObject({
@@ -258,7 +247,7 @@ export const syncSchema = z.strictObject({
 /** The top-level config keys, each read from `<project>:<key>`. */
 export const stackConfigShape = {
     cluster: clusterSchema,
-    flux: fluxSchema.default(fluxSchema.parse({})),
+    flux: fluxSchema.prefault({}),
     tenants: z.array(tenantSchema).default([]),
     syncs: z.array(syncSchema).default([]),
 } as const;

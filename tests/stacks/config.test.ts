@@ -547,6 +547,32 @@ describe("loadStackConfig fills in defaults", () => {
         assert.equal(load({ ...base(), cluster: { source: "kind" } }).flux.instance.clusterType, "kubernetes");
     });
 
+    it("gives EKS a VPC and a node group made of their own defaults only (no keys of other objects)", () => {
+        assert.deepEqual(load({ ...base(), cluster: EKS }).cluster, {
+            ...EKS,
+            vpc: { cidr: "10.0.0.0/16", availabilityZones: 2 },
+            nodeGroup: { instanceTypes: ["t3.medium"], minSize: 2, desiredSize: 2, maxSize: 3, diskSizeGiB: 20 },
+            adminRoleArns: [],
+            tags: {},
+            fluxIdentity: { mode: "none" },
+        });
+    });
+
+    it("fills an object given in part from its fields' defaults", () => {
+        const config = load({ ...base(), cluster: { ...EKS, nodeGroup: { maxSize: 5 } } });
+        assert.deepEqual(config.cluster.source === "eks" && config.cluster.nodeGroup, {
+            instanceTypes: ["t3.medium"],
+            minSize: 2,
+            desiredSize: 2,
+            maxSize: 5,
+            diskSizeGiB: 20,
+        });
+        assert.deepEqual(load({ ...base(), flux: { operator: { multitenancy: false } } }).flux.operator, {
+            multitenancy: false,
+            timeoutSeconds: 600,
+        });
+    });
+
     it("accepts an empty artifact (manifests embedded in the operator)", () => {
         const config = load({ ...base(), flux: { instance: { distribution: { artifact: "" } } } });
         assert.deepEqual(config.flux.instance.distribution, { ...DEFAULT_DISTRIBUTION, artifact: "" });
