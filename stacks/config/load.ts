@@ -2,12 +2,12 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { z } from "zod";
-import { crossCheck, type Indexed } from "./crossChecks";
+import { crossCheck, type Indexed, type IndexedTenant } from "./crossChecks";
 import { platformChecks } from "./platformChecks";
 import { ConfigError, type ConfigProblem } from "./errors";
 import { nearestKey, parseWith, unknownKeyMessage } from "./messages";
 import { stackConfigShape, syncSchema, tenantSchema } from "./schema";
-import type { StackConfig, Sync, Tenant } from "./stackConfig";
+import type { StackConfig, Sync } from "./stackConfig";
 
 type Key = keyof typeof stackConfigShape;
 const KEYS = Object.keys(stackConfigShape) as Key[];
@@ -54,9 +54,10 @@ export function loadStackConfig(
 
     const cluster = parseKey("cluster", values, prefix, problems);
     const flux = parseKey("flux", values, prefix, problems);
-    const tenants = parseList("tenants", values, prefix, problems)?.map(({ index, value: t }): Indexed<Tenant> => ({
+    const tenants = parseList("tenants", values, prefix, problems)?.map(({ index, value: t }): IndexedTenant => ({
         index,
         value: { ...t, namespace: t.namespace ?? t.name, serviceAccount: t.serviceAccount ?? t.name },
+        namespaceFrom: t.namespace === undefined ? "name" : "namespace",
     }));
     const syncs = parseList("syncs", values, prefix, problems)?.map(({ index, value: s }): Indexed<Sync> => ({
         index,
@@ -64,10 +65,12 @@ export function loadStackConfig(
     }));
 
     // References are checked on the raw lists, so a sync is checked against every tenant the config names, even
-    // where that tenant or the sync has problems of its own.
-    const rawTenants = Array.isArray(values.get("tenants")) ? (values.get("tenants") as unknown[]) : undefined;
+    // where that tenant or the sync has problems of its own. No `tenants` key means no tenants (the default), so a
+    // sync then names an unknown one; a list that is not one, or an entry without a name, leaves them unknown.
+    const rawTenants = values.has("tenants") ? values.get("tenants") : [];
+    const tenantNames = Array.isArray(rawTenants) ? rawTenants.map((t) => stringField(t, "name")) : undefined;
+    const declaredTenants = tenantNames?.every((n) => n !== undefined) ? tenantNames : undefined;
     const rawSyncs = Array.isArray(values.get("syncs")) ? (values.get("syncs") as unknown[]) : [];
-    const declaredTenants = rawTenants?.map((t) => stringField(t, "name")).filter((n): n is string => n !== undefined);
     const syncTenants = rawSyncs.flatMap((s, index) => {
         const tenant = stringField(s, "tenant");
         return tenant === undefined ? [] : [{ index, value: tenant }];

@@ -39,6 +39,8 @@ function problemsOf(config: Record<string, unknown>): string[] {
 
 type Case = [title: string, mutate: (c: Record<string, any>) => void, expected: string[]];
 
+const RESERVED = ["kube-system", "kube-public", "kube-node-lease", "default"];
+
 const BAD: Case[] = [
     [
         "unknown top-level key",
@@ -213,6 +215,13 @@ const BAD: Case[] = [
         ['fluxstack:tenants[1].name: duplicate tenant "fluxdemo-dev" (also tenants[0])'],
     ],
     [
+        "the same tenant twice: one line, not also its namespace",
+        (c) => {
+            c.tenants.push({ name: "fluxdemo-dev" });
+        },
+        ['fluxstack:tenants[1].name: duplicate tenant "fluxdemo-dev" (also tenants[0])'],
+    ],
+    [
         "duplicate namespace",
         (c) => {
             c.tenants.push({ name: "second", namespace: "fluxdemo-dev" });
@@ -225,7 +234,36 @@ const BAD: Case[] = [
             c.tenants[0].namespace = "flux-system";
         },
         [
-            'fluxstack:tenants[0].namespace: "flux-system" is the Flux namespace (fluxstack:flux.namespace); a tenant needs its own',
+            'fluxstack:tenants[0].namespace: namespace "flux-system" is the Flux namespace (fluxstack:flux.namespace); a tenant needs its own',
+        ],
+    ],
+    [
+        "tenant named after the Flux namespace (namespace unset): the name is the key to change",
+        (c) => {
+            c.tenants = [{ name: "flux-system" }];
+            c.syncs = [];
+        },
+        [
+            `fluxstack:tenants[0].name: namespace "flux-system" (the tenant's name, as namespace is unset) is the Flux namespace (fluxstack:flux.namespace); a tenant needs its own`,
+        ],
+    ],
+    ...RESERVED.map((namespace): Case => [
+        `tenant in the cluster's own namespace ${namespace}`,
+        (c) => {
+            c.tenants[0].namespace = namespace;
+        },
+        [
+            `fluxstack:tenants[0].namespace: namespace "${namespace}" is reserved for the cluster itself (kube-system, kube-public, kube-node-lease, default): a tenant bound to edit there could change the cluster's own workloads`,
+        ],
+    ]),
+    [
+        "tenant named default (namespace unset), bound to admin",
+        (c) => {
+            c.tenants = [{ name: "default", clusterRole: "admin" }];
+            c.syncs = [];
+        },
+        [
+            `fluxstack:tenants[0].name: namespace "default" (the tenant's name, as namespace is unset) is reserved for the cluster itself (kube-system, kube-public, kube-node-lease, default): a tenant bound to admin there could change the cluster's own workloads`,
         ],
     ],
     [
@@ -236,9 +274,38 @@ const BAD: Case[] = [
         ['fluxstack:syncs[0].tenant: unknown tenant "fluxdemo-qa" (tenants: fluxdemo-dev)'],
     ],
     [
+        // stacks/platform.ts throws on such a sync after the cluster and Flux are registered: the loader must stop it.
+        "sync in a stack with no tenants key at all",
+        (c) => {
+            delete c.tenants;
+        },
+        ['fluxstack:syncs[0].tenant: unknown tenant "fluxdemo-dev" (fluxstack:tenants lists none)'],
+    ],
+    [
+        "sync with tenants: [] (the same)",
+        (c) => {
+            c.tenants = [];
+        },
+        ['fluxstack:syncs[0].tenant: unknown tenant "fluxdemo-dev" (fluxstack:tenants lists none)'],
+    ],
+    [
+        "a tenant without a name: its own line, and its syncs are not said to name an unknown tenant",
+        (c) => {
+            c.tenants = [{ nmae: "fluxdemo-dev" }];
+        },
+        ['fluxstack:tenants[0].nmae: unknown key "nmae" (did you mean "name"?)'],
+    ],
+    [
         "duplicate sync in a tenant",
         (c) => {
             c.syncs.push({ ...c.syncs[0], source: { ...c.syncs[0].source, name: "other" } });
+        },
+        ['fluxstack:syncs[1].name: duplicate sync "flux-dev" for tenant "fluxdemo-dev" (also syncs[0])'],
+    ],
+    [
+        "the same sync twice: one line, not also its source",
+        (c) => {
+            c.syncs.push(structuredClone(c.syncs[0]));
         },
         ['fluxstack:syncs[1].name: duplicate sync "flux-dev" for tenant "fluxdemo-dev" (also syncs[0])'],
     ],
