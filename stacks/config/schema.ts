@@ -1,8 +1,14 @@
 import { z } from "zod";
 import * as d from "./defaults";
 import {
+    ec2InstanceType,
     exactlyOneKey,
     fluxDuration,
+    imageReference,
+    kindClusterName,
+    kustomizationName,
+    sourcePath,
+    sourceUrl,
     kubernetesLabelName,
     kubernetesObjectName,
     nonEmpty,
@@ -33,8 +39,8 @@ const portMappingSchema = z.strictObject({
 /** Cluster source `kind`: a local Kind cluster made with the `kind` CLI. */
 export const kindClusterSchema = z.strictObject({
     source: z.literal("kind"),
-    name: kubernetesLabelName.default(d.DEFAULT_KIND.name),
-    nodeImage: nonEmpty.default(d.DEFAULT_KIND.nodeImage),
+    name: kindClusterName.default(d.DEFAULT_KIND.name),
+    nodeImage: imageReference.default(d.DEFAULT_KIND.nodeImage),
     controlPlanes: z.int().min(1).max(7).default(d.DEFAULT_KIND.controlPlanes),
     workers: z.int().min(0).max(20).default(d.DEFAULT_KIND.workers),
     /** Extra host port mappings on the first control-plane node (e.g. for an ingress). */
@@ -90,7 +96,7 @@ export const eksClusterSchema = z.strictObject({
     nodeGroup: z
         .strictObject({
             instanceTypes: z
-                .array(nonEmpty)
+                .array(ec2InstanceType)
                 .min(1)
                 .default([...d.DEFAULT_EKS_NODE_GROUP.instanceTypes]),
             minSize: z.int().min(1).default(d.DEFAULT_EKS_NODE_GROUP.minSize),
@@ -194,7 +200,7 @@ const gitSourceSchema = z.strictObject({
     kind: z.literal("GitRepository"),
     /** Default: the sync's name. */
     name: kubernetesObjectName.optional(),
-    url: urlWithScheme(["https", "http", "ssh"]),
+    url: sourceUrl("GitRepository", ["https", "http", "ssh"]),
     ref: z
         .union(
             [
@@ -213,7 +219,7 @@ const gitSourceSchema = z.strictObject({
 const ociSourceSchema = z.strictObject({
     kind: z.literal("OCIRepository"),
     name: kubernetesObjectName.optional(),
-    url: urlWithScheme(["oci"]),
+    url: sourceUrl("OCIRepository", ["oci"]),
     ref: z
         .union(
             [
@@ -234,10 +240,10 @@ const ociSourceSchema = z.strictObject({
 
 export const syncSchema = z.strictObject({
     /** The Kustomization's name (and the source's, unless source.name is set). */
-    name: kubernetesObjectName,
+    name: kustomizationName,
     tenant: kubernetesLabelName,
     source: z.discriminatedUnion("kind", [gitSourceSchema, ociSourceSchema]),
-    path: nonEmpty,
+    path: sourcePath,
     prune: z.boolean().default(true),
     interval: fluxDuration.default(d.DEFAULT_SYNC_INTERVAL),
     timeout: fluxDuration.optional(),

@@ -175,6 +175,132 @@ const BAD: Case[] = [
         ["fluxstack:syncs[0].path: must not be empty"],
     ],
     [
+        "path climbing out of its source",
+        (c) => {
+            c.syncs[0].path = "../../etc";
+        },
+        ['fluxstack:syncs[0].path: must stay inside the source: "../../etc" climbs out of its root'],
+    ],
+    [
+        "path climbing out after a step in",
+        (c) => {
+            c.syncs[0].path = "./dev/../../etc";
+        },
+        ['fluxstack:syncs[0].path: must stay inside the source: "./dev/../../etc" climbs out of its root'],
+    ],
+    [
+        "absolute path",
+        (c) => {
+            c.syncs[0].path = "/dev";
+        },
+        ["fluxstack:syncs[0].path: must be relative to the source's root, such as ./apps"],
+    ],
+    [
+        "credentials in a Git URL",
+        (c) => {
+            c.syncs[0].source.url = "https://user:token@github.com/wolcn/flux-dev";
+        },
+        [
+            "fluxstack:syncs[0].source.url: must not hold credentials (user:password@): they would be stored in plain text in the GitRepository and in the stack's state; put them in a Secret and name it in source.secretRef",
+        ],
+    ],
+    [
+        "a token as the user of a Git URL",
+        (c) => {
+            c.syncs[0].source.url = "https://ghp_abc@github.com/wolcn/flux-dev";
+        },
+        [
+            "fluxstack:syncs[0].source.url: must not hold credentials (user:password@): they would be stored in plain text in the GitRepository and in the stack's state; put them in a Secret and name it in source.secretRef",
+        ],
+    ],
+    [
+        "a password in an ssh URL",
+        (c) => {
+            c.syncs[0].source.url = "ssh://git:secret@github.com/wolcn/flux-dev";
+        },
+        [
+            "fluxstack:syncs[0].source.url: must not hold credentials (user:password@): they would be stored in plain text in the GitRepository and in the stack's state; put them in a Secret and name it in source.secretRef",
+        ],
+    ],
+    [
+        "credentials in an OCI URL",
+        (c) => {
+            c.syncs[0].source = { kind: "OCIRepository", url: "oci://user:pass@ghcr.io/wolcn/kcheck" };
+        },
+        [
+            "fluxstack:syncs[0].source.url: must not hold credentials (user:password@): they would be stored in plain text in the OCIRepository and in the stack's state; put them in a Secret and name it in source.secretRef",
+        ],
+    ],
+    [
+        "sync interval of zero",
+        (c) => {
+            c.syncs[0].interval = "0s";
+        },
+        ["fluxstack:syncs[0].interval: must be longer than zero, such as 1m0s, 30m or 1h"],
+    ],
+    [
+        "source interval of zero",
+        (c) => {
+            c.syncs[0].source.interval = "0m0s";
+        },
+        ["fluxstack:syncs[0].source.interval: must be longer than zero, such as 1m0s, 30m or 1h"],
+    ],
+    [
+        "sync timeout of zero",
+        (c) => {
+            c.syncs[0].timeout = "0s";
+        },
+        ["fluxstack:syncs[0].timeout: must be longer than zero, such as 1m0s, 30m or 1h"],
+    ],
+    [
+        "health check timeout of zero",
+        (c) => {
+            c.flux = { instance: { healthcheckTimeout: "0h" } };
+        },
+        ["fluxstack:flux.instance.healthcheckTimeout: must be longer than zero, such as 1m0s, 30m or 1h"],
+    ],
+    [
+        "sync name longer than a label value",
+        (c) => {
+            c.syncs[0].name = "s".repeat(64);
+        },
+        [
+            "fluxstack:syncs[0].name: must be at most 63 characters: Flux writes a sync's name into the label kustomize.toolkit.fluxcd.io/name of every object it applies, and a label value holds at most 63",
+        ],
+    ],
+    [
+        "kind cluster name longer than kind takes",
+        (c) => {
+            c.cluster = { source: "kind", name: "k".repeat(51) };
+        },
+        [
+            "fluxstack:cluster.name: must be at most 50 characters: kind names its nodes <name>-control-plane, and a host name holds at most 64",
+        ],
+    ],
+    [
+        "kind node image that is not an image reference",
+        (c) => {
+            c.cluster = { source: "kind", nodeImage: "not an image" };
+        },
+        [
+            "fluxstack:cluster.nodeImage: must be an image reference such as kindest/node:v1.35.0: a lower-case name, an optional :tag and an optional @sha256: digest",
+        ],
+    ],
+    [
+        "kind node image with a shortened digest",
+        (c) => {
+            c.cluster = { source: "kind", nodeImage: "kindest/node:v1.35.0@sha256:452d" };
+        },
+        ['fluxstack:cluster.nodeImage: must end in a whole digest, @sha256: and 64 hex digits, not "@sha256:452d"'],
+    ],
+    [
+        "eks instance type that is not one",
+        (c) => {
+            c.cluster = { ...EKS, nodeGroup: { instanceTypes: ["t3.medium", "t3 medium"] } };
+        },
+        ["fluxstack:cluster.nodeGroup.instanceTypes[1]: must be an EC2 instance type such as t3.medium or m7g.2xlarge"],
+    ],
+    [
         "interval not a duration",
         (c) => {
             c.syncs[0].interval = "5 minutes";
@@ -561,6 +687,47 @@ describe("loadStackConfig rejects bad input with one message per problem", () =>
             ].join("\n"),
         });
     });
+});
+
+const IMAGE = "kindest/node:v1.35.0@sha256:452d707d4862f52530247495d180205e029056831160e22870e37e3f6c1ac31f";
+
+/** Unusual but valid configs: each loads. */
+const GOOD: [title: string, mutate: (c: Record<string, any>) => void][] = [
+    ["an ssh URL with its login user", (c) => (c.syncs[0].source.url = "ssh://git@github.com/wolcn/flux-dev")],
+    ["a path that steps in and back out", (c) => (c.syncs[0].path = "./dev/../stage")],
+    ["the source's root as the path", (c) => (c.syncs[0].path = ".")],
+    ["a sub-second interval", (c) => (c.syncs[0].source.interval = "0.5s")],
+    ["a sync name of 63 characters", (c) => (c.syncs[0].name = "s".repeat(63))],
+    [
+        "a source name of 253 characters",
+        (c) => (c.syncs[0].source.name = `${"a".repeat(63)}.`.repeat(3) + "b".repeat(61)),
+    ],
+    ["a kind name of 50 characters", (c) => (c.cluster = { source: "kind", name: "k".repeat(50) })],
+    ["a node image pinned by tag and digest", (c) => (c.cluster = { source: "kind", nodeImage: IMAGE })],
+    ["a node image by tag only", (c) => (c.cluster = { source: "kind", nodeImage: "kindest/node:v1.34.0" })],
+    [
+        "a node image from a local registry, by digest only",
+        (c) =>
+            (c.cluster = {
+                source: "kind",
+                nodeImage: `localhost:5000/kindest/node@sha256:452d707d4862f52530247495d180205e029056831160e22870e37e3f6c1ac31f`,
+            }),
+    ],
+    [
+        "instance types of other shapes",
+        (c) =>
+            (c.cluster = { ...EKS, nodeGroup: { instanceTypes: ["m7g.2xlarge", "trn1n.32xlarge", "u-6tb1.metal"] } }),
+    ],
+];
+
+describe("loadStackConfig accepts unusual but valid input", () => {
+    for (const [title, mutate] of GOOD) {
+        it(title, () => {
+            const config = base();
+            mutate(config);
+            assert.doesNotThrow(() => load(config));
+        });
+    }
 });
 
 describe("loadStackConfig fills in defaults", () => {
