@@ -135,6 +135,12 @@ export const ec2InstanceType = checkedString([
     "must be an EC2 instance type such as t3.medium or m7g.2xlarge",
 ]);
 
+/**
+ * For a check across fields or entries: it runs only on a value whose own fields or entries passed, so that one
+ * mistake gives one line (a port out of range is not also a duplicate; 7 zones is not also too many for a region).
+ */
+export const whenClean = { when: (payload: core.ParsePayload) => payload.issues.length === 0 };
+
 /** A non-empty string ("must not be empty": the message map's words for a one-character minimum). */
 export const nonEmpty = z.string().min(1);
 

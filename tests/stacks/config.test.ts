@@ -559,7 +559,85 @@ const BAD: Case[] = [
                 nodeGroup: { minSize: 3, desiredSize: 2 },
             };
         },
-        ["fluxstack:cluster.nodeGroup: sizes must satisfy minSize <= desiredSize <= maxSize"],
+        ["fluxstack:cluster.nodeGroup: sizes must satisfy minSize <= desiredSize <= maxSize (got 3, 2, 3)"],
+    ],
+    [
+        "eks node group with no nodes wanted",
+        (c) => {
+            c.cluster = { ...EKS, nodeGroup: { minSize: 0, desiredSize: 0 } };
+        },
+        [
+            "fluxstack:cluster.nodeGroup.desiredSize: must be at least 1: the Flux operator and controllers need a node to run on",
+        ],
+    ],
+    [
+        "eks node group that may never have a node: one line, not also the order of the sizes",
+        (c) => {
+            c.cluster = { ...EKS, nodeGroup: { minSize: 0, desiredSize: 1, maxSize: 0 } };
+        },
+        ["fluxstack:cluster.nodeGroup.maxSize: must be at least 1, got 0"],
+    ],
+    [
+        "eks node group with a negative minimum",
+        (c) => {
+            c.cluster = { ...EKS, nodeGroup: { minSize: -1 } };
+        },
+        ["fluxstack:cluster.nodeGroup.minSize: must be at least 0, got -1"],
+    ],
+    [
+        "eks VPC over more zones than its region has",
+        (c) => {
+            c.cluster = { ...EKS, vpc: { availabilityZones: 4 } };
+        },
+        ["fluxstack:cluster.vpc.availabilityZones: must be at most 3: eu-north-1 has 3 availability zones"],
+    ],
+    [
+        "eks VPC over more zones than any region has: one line, not also the region's count",
+        (c) => {
+            c.cluster = { ...EKS, region: "us-east-1", vpc: { availabilityZones: 7 } };
+        },
+        ["fluxstack:cluster.vpc.availabilityZones: must be from 2 to 6, got 7"],
+    ],
+    [
+        "two kind port mappings of one host port (listenAddress unset is kind's 0.0.0.0)",
+        (c) => {
+            c.cluster = {
+                source: "kind",
+                extraPortMappings: [
+                    { containerPort: 80, hostPort: 8080 },
+                    { containerPort: 443, hostPort: 8080, listenAddress: "0.0.0.0", protocol: "TCP" },
+                ],
+            };
+        },
+        [
+            "fluxstack:cluster.extraPortMappings[1].hostPort: host port 8080/TCP on 0.0.0.0 is already mapped by extraPortMappings[0]",
+        ],
+    ],
+    [
+        "a port both out of range and repeated: one line",
+        (c) => {
+            c.cluster = {
+                source: "kind",
+                extraPortMappings: [
+                    { containerPort: 80, hostPort: 70000 },
+                    { containerPort: 80, hostPort: 70000 },
+                ],
+            };
+        },
+        [
+            "fluxstack:cluster.extraPortMappings[0].hostPort: must be from 1 to 65535, got 70000",
+            "fluxstack:cluster.extraPortMappings[1].hostPort: must be from 1 to 65535, got 70000",
+        ],
+    ],
+    [
+        "kind listen address that is not an IP address",
+        (c) => {
+            c.cluster = {
+                source: "kind",
+                extraPortMappings: [{ containerPort: 80, hostPort: 8080, listenAddress: "localhost" }],
+            };
+        },
+        ["fluxstack:cluster.extraPortMappings[0].listenAddress: must be an IP address such as 127.0.0.1 or 0.0.0.0"],
     ],
     [
         "eks IRSA without policies",
@@ -711,6 +789,38 @@ const GOOD: [title: string, mutate: (c: Record<string, any>) => void][] = [
             (c.cluster = {
                 source: "kind",
                 nodeImage: `localhost:5000/kindest/node@sha256:452d707d4862f52530247495d180205e029056831160e22870e37e3f6c1ac31f`,
+            }),
+    ],
+    [
+        "an eks node group that scales to zero",
+        (c) => (c.cluster = { ...EKS, nodeGroup: { minSize: 0, desiredSize: 1 } }),
+    ],
+    [
+        "an eks VPC over all six zones of us-east-1",
+        (c) => (c.cluster = { ...EKS, region: "us-east-1", vpc: { availabilityZones: 6 } }),
+    ],
+    [
+        "an eks VPC in a region the zone table does not know (AWS decides at deploy)",
+        (c) => (c.cluster = { ...EKS, region: "xx-future-1", vpc: { availabilityZones: 5 } }),
+    ],
+    [
+        "an existing VPC: its zones are the subnets', not the region table's",
+        (c) =>
+            (c.cluster = {
+                ...EKS,
+                vpc: { availabilityZones: 6, existingVpcId: "vpc-1", privateSubnetIds: ["subnet-a", "subnet-b"] },
+            }),
+    ],
+    [
+        "one host port on two addresses, or for two protocols",
+        (c) =>
+            (c.cluster = {
+                source: "kind",
+                extraPortMappings: [
+                    { containerPort: 80, hostPort: 8080, listenAddress: "127.0.0.1" },
+                    { containerPort: 80, hostPort: 8080, listenAddress: "127.0.0.2" },
+                    { containerPort: 53, hostPort: 8080, protocol: "UDP" },
+                ],
             }),
     ],
     [
