@@ -4,21 +4,30 @@ export interface ConfigProblem {
     message: string;
 }
 
-/** Thrown before any resource is registered; lists every problem found in the stack config. */
+export const CONFIG_TITLE = "Invalid stack config";
+export const PREREQUISITES_TITLE = "Missing prerequisites";
+
+/**
+ * Thrown before any resource is registered; lists every problem found in the stack config and, so that one round
+ * fixes everything, the machine's problems found in the same run (`missing`) under their own title after them.
+ * The message starts with "Invalid stack config (N problems):" either way, which the driver maps to its exit code.
+ */
 export class ConfigError extends Error {
     constructor(
         public readonly problems: readonly ConfigProblem[],
-        title = "Invalid stack config",
+        public readonly missing: readonly ConfigProblem[] = [],
     ) {
-        super(formatProblems(title, problems));
+        const sections = [formatProblems(CONFIG_TITLE, problems)];
+        if (missing.length > 0) sections.push(formatProblems(PREREQUISITES_TITLE, missing));
+        super(sections.join("\n"));
         this.name = "ConfigError";
     }
 }
 
-/** Thrown before any resource is registered when a tool or credential the stack needs is missing. */
-export class PrerequisiteError extends ConfigError {
-    constructor(problems: readonly ConfigProblem[]) {
-        super(problems, "Missing prerequisites");
+/** Thrown before any resource is registered when the config is good but a tool or credential it needs is missing. */
+export class PrerequisiteError extends Error {
+    constructor(public readonly problems: readonly ConfigProblem[]) {
+        super(formatProblems(PREREQUISITES_TITLE, problems));
         this.name = "PrerequisiteError";
     }
 }

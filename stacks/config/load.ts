@@ -4,9 +4,9 @@ import * as path from "node:path";
 import type { z } from "zod";
 import { crossCheck, type Indexed, type IndexedTenant } from "./crossChecks";
 import { platformChecks } from "./platformChecks";
-import { ConfigError, type ConfigProblem } from "./errors";
+import { ConfigError, type ConfigProblem, PrerequisiteError } from "./errors";
 import { nearestKey, parseWith, unknownKeyMessage } from "./messages";
-import { stackConfigShape, syncSchema, tenantSchema } from "./schema";
+import { type ClusterConfig, stackConfigShape, syncSchema, tenantSchema } from "./schema";
 import type { StackConfig, Sync } from "./stackConfig";
 
 type Key = keyof typeof stackConfigShape;
@@ -20,12 +20,18 @@ export interface LoadOptions {
     /** For the default kubeconfig path ($KUBECONFIG). */
     env?: NodeJS.ProcessEnv;
     homeDir?: string;
+    /**
+     * Checks the machine for what the cluster source needs (tools, credentials, the kubeconfig context), run
+     * whenever the cluster key itself is valid: its problems are reported with the config's, in one error.
+     */
+    checkMachine?: (stack: { project: string; cluster: ClusterConfig }) => ConfigProblem[];
 }
 
 /**
  * Reads and validates the whole stack config. `raw` is the engine's config map (`pulumi.runtime.allConfig()`):
  * keys `<project>:<key>`, values as strings (objects and arrays as JSON). Keys of other namespaces
- * (`kubernetes:`, `aws:`) are left alone. Throws one ConfigError listing every problem.
+ * (`kubernetes:`, `aws:`) are left alone. Throws one ConfigError listing every problem (and, with
+ * `checkMachine`, the machine's too), or a PrerequisiteError when only the machine has problems.
  */
 export function loadStackConfig(
     raw: Readonly<Record<string, string>>,
@@ -80,14 +86,19 @@ export function loadStackConfig(
     if (flux?.charts.source === "local")
         problems.push(...checkLocalCharts(flux.charts.directory, options.projectDir, prefix));
 
-    if (problems.length > 0 || !cluster || !flux || !tenants || !syncs) throw new ConfigError(problems);
-    const clusterType = flux.instance.clusterType ?? (cluster.source === "eks" ? "aws" : "kubernetes");
+    const resolvedCluster =
+        cluster?.source === "existing"
+            ? { ...cluster, kubeconfig: cluster.kubeconfig ?? defaultKubeconfigPath(options.env, options.homeDir) }
+            : cluster;
+    const missing = resolvedCluster ? (options.checkMachine?.({ project, cluster: resolvedCluster }) ?? []) : [];
+
+    if (problems.length > 0 || !resolvedCluster || !flux || !tenants || !syncs)
+        throw new ConfigError(problems, missing);
+    if (missing.length > 0) throw new PrerequisiteError(missing);
+    const clusterType = flux.instance.clusterType ?? (resolvedCluster.source === "eks" ? "aws" : "kubernetes");
     return deepFreeze({
         project,
-        cluster:
-            cluster.source === "existing"
-                ? { ...cluster, kubeconfig: cluster.kubeconfig ?? defaultKubeconfigPath(options.env, options.homeDir) }
-                : cluster,
+        cluster: resolvedCluster,
         flux: { ...flux, instance: { ...flux.instance, clusterType } },
         tenants: tenants.map((t) => t.value),
         syncs: syncs.map((s) => s.value),
