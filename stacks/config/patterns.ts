@@ -1,15 +1,19 @@
 import * as path from "node:path";
 import { type core, z } from "zod";
-import { nearestKey } from "./messages";
+import { describe, nearestKey } from "./messages";
 
 /**
  * A string checked by `rules` in order; only the first rule it breaks is reported, so a value gives one line
  * (`"abc"` is not a duration; it is not also "zero").
  */
-export function checkedString(
-    ...rules: [test: (value: string) => boolean, message: string | ((value: string) => string)][]
-) {
-    return z.string().superRefine((value, ctx) => {
+export function checkedString(...rules: Rule[]) {
+    return checked(z.string(), rules);
+}
+
+type Rule = [test: (value: string) => boolean, message: string | ((value: string) => string)];
+
+function checked(base: z.ZodString, rules: Rule[]) {
+    return base.superRefine((value, ctx) => {
         const broken = rules.find(([test]) => !test(value));
         if (broken) {
             const [, message] = broken;
@@ -63,13 +67,18 @@ export const kindClusterName = checkedString(
     [(v) => DNS_LABEL.test(v), LABEL_RULE],
 );
 
+const DURATION_RULE = "must be a duration such as 1m0s, 30m or 1h (digits followed by ms, s, m or h)";
+
 /** A Go duration as the Flux CRDs accept it (`1m0s`, `30m`, `1h`): the CRDs' own pattern, and more than zero. */
-export const fluxDuration = checkedString(
+export const fluxDuration = checked(
+    // A bare number (`interval: 5`) is not a duration with quotes either: say what one looks like.
+    z.string({
+        error: (issue) => (issue.input === undefined ? undefined : `${DURATION_RULE}, got ${describe(issue.input)}`),
+    }),
     [
-        (v) => /^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/.test(v),
-        "must be a duration such as 1m0s, 30m or 1h (digits followed by ms, s, m or h)",
+        [(v) => /^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/.test(v), DURATION_RULE],
+        [(v) => /[1-9]/.test(v), "must be longer than zero, such as 1m0s, 30m or 1h"],
     ],
-    [(v) => /[1-9]/.test(v), "must be longer than zero, such as 1m0s, 30m or 1h"],
 );
 
 /** A URL whose scheme is one of `schemes` (the CRDs' url patterns). */
@@ -158,3 +167,18 @@ export function exactlyOneKey(keys: readonly string[]) {
         return meant === undefined ? allowed : `${allowed}: unknown key "${unknown[0]}" (did you mean "${meant}"?)`;
     };
 }
+
+/** AWS tags: keys of 1 to 128 characters, not in AWS's own `aws:` prefix, and values of at most 256. */
+export const awsTags = z.record(z.string(), z.string()).superRefine((tags, ctx) => {
+    for (const [key, value] of Object.entries(tags)) {
+        const problem =
+            key.length === 0 || key.length > 128
+                ? "tag keys must be 1 to 128 characters long"
+                : key.toLowerCase().startsWith("aws:")
+                  ? "tag keys must not start with aws: (AWS keeps that prefix for its own tags)"
+                  : value.length > 256
+                    ? "must be at most 256 characters (an AWS tag value)"
+                    : undefined;
+        if (problem) ctx.addIssue({ code: "custom", path: [key], input: value, message: problem });
+    }
+}, whenClean);

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { AVAILABILITY_ZONES } from "./awsRegions";
 import * as d from "./defaults";
 import {
+    awsTags,
     ec2InstanceType,
     exactlyOneKey,
     fluxDuration,
@@ -96,7 +97,14 @@ export const eksClusterSchema = z
         source: z.literal("eks"),
         name: kubernetesLabelName,
         region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: "must be an AWS region such as eu-north-1" }),
-        kubernetesVersion: z.string().regex(/^1\.\d+$/, { error: "must be a Kubernetes minor version such as 1.34" }),
+        kubernetesVersion: z
+            .string({
+                error: (issue) =>
+                    typeof issue.input === "number"
+                        ? `must be a string, in quotes, such as "1.34" (YAML reads 1.34 as a number, and 1.30 as 1.3)`
+                        : undefined,
+            })
+            .regex(/^1\.\d+$/, { error: "must be a Kubernetes minor version such as 1.34" }),
         vpc: z
             .strictObject({
                 /** /16 or wider: subnets are /20 blocks, two per zone. */
@@ -152,7 +160,7 @@ export const eksClusterSchema = z
         adminRoleArns: unique(
             z.array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, { error: "must be an IAM role ARN" })),
         ).default([]),
-        tags: z.record(z.string(), z.string()).default({}),
+        tags: awsTags.default({}),
         fluxIdentity: fluxIdentitySchema.default({ mode: "none" }),
     })
     .superRefine((eks, ctx) => {
@@ -259,7 +267,9 @@ const gitSourceSchema = z.strictObject({
                 z.strictObject({ branch: nonEmpty }),
                 z.strictObject({ tag: nonEmpty }),
                 z.strictObject({ semver: nonEmpty }),
-                z.strictObject({ commit: z.string().regex(/^[0-9a-f]{7,64}$/, { error: "must be a hex commit SHA" }) }),
+                z.strictObject({
+                    commit: z.string().regex(/^[0-9a-f]{7,64}$/, { error: "must be a commit SHA: 7 to 64 hex digits" }),
+                }),
             ],
             { error: exactlyOneKey(["branch", "tag", "semver", "commit"]) },
         )
@@ -278,7 +288,9 @@ const ociSourceSchema = z.strictObject({
                 z.strictObject({ tag: nonEmpty }),
                 z.strictObject({ semver: nonEmpty }),
                 z.strictObject({
-                    digest: z.string().regex(/^sha256:[0-9a-f]{64}$/, { error: "must be sha256:<64 hex>" }),
+                    digest: z
+                        .string()
+                        .regex(/^sha256:[0-9a-f]{64}$/, { error: "must be sha256: followed by 64 hex digits" }),
                 }),
             ],
             { error: exactlyOneKey(["tag", "semver", "digest"]) },

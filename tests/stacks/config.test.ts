@@ -514,11 +514,50 @@ const BAD: Case[] = [
         ["fluxstack:cluster.workers: must be a whole number, got number 2.5"],
     ],
     [
-        "a number where a string belongs (YAML reads 1.30 as 1.3)",
+        "a version as a number (YAML reads 1.30 as 1.3)",
         (c) => {
             c.cluster = { ...EKS, kubernetesVersion: 1.34 };
         },
-        ['fluxstack:cluster.kubernetesVersion: must be a string, got number 1.34 (put it in quotes: "1.34")'],
+        [
+            'fluxstack:cluster.kubernetesVersion: must be a string, in quotes, such as "1.34" (YAML reads 1.34 as a number, and 1.30 as 1.3)',
+        ],
+    ],
+    [
+        "a number where a string belongs",
+        (c) => {
+            c.cluster = { ...EKS, tags: { "cost-center": 1234 } };
+        },
+        ['fluxstack:cluster.tags.cost-center: must be a string, got number 1234 (put it in quotes: "1234")'],
+    ],
+    [
+        "a number where a duration belongs",
+        (c) => {
+            c.syncs[0].interval = 5;
+        },
+        [
+            "fluxstack:syncs[0].interval: must be a duration such as 1m0s, 30m or 1h (digits followed by ms, s, m or h), got number 5",
+        ],
+    ],
+    [
+        "an AWS tag in AWS's own prefix",
+        (c) => {
+            c.cluster = { ...EKS, tags: { "aws:team": "platform" } };
+        },
+        ["fluxstack:cluster.tags.aws:team: tag keys must not start with aws: (AWS keeps that prefix for its own tags)"],
+    ],
+    [
+        "an AWS tag value too long",
+        (c) => {
+            c.cluster = { ...EKS, tags: { team: "t".repeat(257) } };
+        },
+        ["fluxstack:cluster.tags.team: must be at most 256 characters (an AWS tag value)"],
+    ],
+    [
+        "an OCI digest cut short",
+        (c) => {
+            c.syncs[0].source = { kind: "OCIRepository", url: "oci://ghcr.io/x", ref: { digest: "sha256:452d" } };
+        },
+        ["fluxstack:syncs[0].source.ref.digest: must be sha256: followed by 64 hex digits"],
     ],
     [
         "no minimum check left in zod's words: probe policy ports",
