@@ -1,8 +1,10 @@
 import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { describe, it } from "node:test";
 import { ConfigError, loadStackConfig, PrerequisiteError } from "../../stacks/config";
 import { checkPrerequisites, type Machine } from "../../stacks/prerequisites";
-import { PROJECT, toConfigMap } from "../helpers/stackFiles";
+import { PROJECT, PROJECT_DIR, toConfigMap } from "../helpers/stackFiles";
 
 const KUBECONFIG = `apiVersion: v1
 kind: Config
@@ -193,6 +195,34 @@ describe("the loader reports config and machine problems in one error", () => {
             load({ cluster: { source: "kind" } }, machine({ binaries: ["kind", "docker"], running: ["docker"] }))
                 .cluster.source,
             "kind",
+        );
+    });
+});
+
+describe("README's config reference", () => {
+    it("shows the message the program gives for its example", () => {
+        const readme = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
+        const section = readme.slice(readme.indexOf("## Config reference"));
+        const example = /```\n([\s\S]*?)\n```/.exec(section)?.[1];
+        const config = toConfigMap({
+            [`${PROJECT}:cluster`]: { source: "kind" },
+            [`${PROJECT}:tenant`]: [{ name: "fluxdemo-dev" }],
+            [`${PROJECT}:syncs`]: [
+                {
+                    name: "flux-dev",
+                    tenant: "fluxdemo-dev",
+                    path: "../dev",
+                    interval: "0s",
+                    source: { kind: "GitRepository", url: "https://github.com/wolcn/flux-dev" },
+                },
+            ],
+        });
+        const dockerOnly = machine({ binaries: ["docker"], running: ["docker"] });
+        assert.throws(
+            () => loadStackConfig(config, PROJECT, { checkMachine: (s) => checkPrerequisites(s, dockerOnly) }),
+            {
+                message: example,
+            },
         );
     });
 });
