@@ -5,7 +5,7 @@ import type { z } from "zod";
 import { crossCheck, type Indexed, type IndexedTenant } from "./crossChecks";
 import { platformChecks } from "./platformChecks";
 import { ConfigError, type ConfigProblem, PrerequisiteError } from "./errors";
-import { nearestKey, parseWith, unknownKeyMessage } from "./messages";
+import { parseWith, unknownKey } from "./messages";
 import { type ClusterConfig, stackConfigShape, syncSchema, tenantSchema } from "./schema";
 import type { StackConfig, Sync } from "./stackConfig";
 
@@ -43,20 +43,12 @@ export function loadStackConfig(
         .filter((key) => key.startsWith(prefix))
         .map((key) => key.slice(prefix.length));
     const unknown = present.filter((key) => !KEYS.includes(key as Key));
-    const problems: ConfigProblem[] = unknown.map((key) => ({
-        key: `${prefix}${key}`,
-        message: unknownKeyMessage(key, KEYS, present),
-    }));
+    const unknownKeys = unknown.map((key) => ({ key, ...unknownKey(key, KEYS, present) }));
+    const problems: ConfigProblem[] = unknownKeys.map(({ key, message }) => ({ key: `${prefix}${key}`, message }));
     const values = readValues(raw, prefix, problems);
     // A misspelt key (`tenant:` for `tenants:`) is reported once, as unknown: the key it stands for is then left
     // unread (null, as for a value already reported), so it is neither "required" nor taken as its default.
-    for (const key of unknown) {
-        const meant = nearestKey(
-            key,
-            KEYS.filter((k) => !present.includes(k)),
-        ) as Key | undefined;
-        if (meant !== undefined) values.set(meant, null);
-    }
+    for (const { meant } of unknownKeys) if (meant !== undefined) values.set(meant as Key, null);
 
     const cluster = parseKey("cluster", values, prefix, problems);
     const flux = parseKey("flux", values, prefix, problems);

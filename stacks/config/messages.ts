@@ -168,15 +168,22 @@ function editDistance(a: string, b: string): number {
     return d[a.length][b.length];
 }
 
-/** The line for a key the schema does not know: the nearest known key, else the list of them. */
-export function unknownKeyMessage(key: string, known: readonly string[], present: readonly string[] = []): string {
-    const nearest = nearestKey(
+/**
+ * The line for a key the schema does not know, and the known key it was taken for: the nearest known key not
+ * already `present`, else none (and the line lists the known keys).
+ */
+export function unknownKey(
+    key: string,
+    known: readonly string[],
+    present: readonly string[] = [],
+): { message: string; meant?: string } {
+    const meant = nearestKey(
         key,
         known.filter((k) => !present.includes(k)),
     );
-    return nearest === undefined
-        ? `unknown key ${JSON.stringify(key)} (known keys: ${known.join(", ")})`
-        : `unknown key ${JSON.stringify(key)} (did you mean ${JSON.stringify(nearest)}?)`;
+    return meant === undefined
+        ? { message: `unknown key ${JSON.stringify(key)} (known keys: ${known.join(", ")})` }
+        : { message: `unknown key ${JSON.stringify(key)} (did you mean ${JSON.stringify(meant)}?)`, meant };
 }
 
 export type Parsed<T> = { ok: true; data: T } | { ok: false; problems: ConfigProblem[] };
@@ -208,21 +215,17 @@ function problemsFrom(
     const problems: ConfigProblem[] = [];
     const missing = new Set<string>(); // keys reported as "is required"
     const meant = new Set<string>(); // keys a misspelt key was taken for
-    const unknownKey = (path: readonly PropertyKey[], key: string, known: readonly string[], input: unknown) => {
+    const reportUnknown = (path: readonly PropertyKey[], key: string, known: readonly string[], input: unknown) => {
         const present = input !== null && typeof input === "object" ? Object.keys(input) : [];
-        const message = unknownKeyMessage(key, known, present);
-        const nearest = nearestKey(
-            key,
-            known.filter((k) => !present.includes(k)),
-        );
-        if (nearest !== undefined) meant.add(keyOf(base, [...path, nearest]));
+        const { message, meant: k } = unknownKey(key, known, present);
+        if (k !== undefined) meant.add(keyOf(base, [...path, k]));
         problems.push({ key: keyOf(base, [...path, key]), message });
     };
     for (const issue of issues) {
         const key = keyOf(base, issue.path);
         if (issue.code === "unrecognized_keys") {
             const known = knownKeys.get(issue.input) ?? [];
-            for (const k of issue.keys) unknownKey(issue.path, k, known, issue.input);
+            for (const k of issue.keys) reportUnknown(issue.path, k, known, issue.input);
             continue;
         }
         if (issue.code === "invalid_union" && issue.discriminator !== undefined) {
@@ -234,10 +237,7 @@ function problemsFrom(
                     ? Object.keys(input).find((k) => nearestKey(k, [issue.discriminator as string]) !== undefined)
                     : undefined;
             if (misspelt !== undefined) {
-                problems.push({
-                    key: keyOf(base, [...parentPath, misspelt]),
-                    message: `${unknownKeyMessage(misspelt, [issue.discriminator])}`,
-                });
+                reportUnknown(parentPath, misspelt, [issue.discriminator], undefined);
                 continue;
             }
         }
