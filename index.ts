@@ -1,12 +1,13 @@
 // The program: read the stack config, check the machine, build the platform. Nothing else lives here.
 import * as pulumi from "@pulumi/pulumi";
-import { loadStackConfig, PrerequisiteError } from "./stacks/config";
+import { loadStackConfig } from "./stacks/config";
 import { buildPlatform } from "./stacks/platform";
 import { checkPrerequisites } from "./stacks/prerequisites";
 
-const config = loadStackConfig(pulumi.runtime.allConfig(), pulumi.getProject());
-const missing = checkPrerequisites(config);
-if (missing.length > 0) throw new PrerequisiteError(missing);
+// The config and the machine are checked in one pass: one error lists every problem of both.
+const config = loadStackConfig(pulumi.runtime.allConfig(), pulumi.getProject(), {
+    checkMachine: (stack) => checkPrerequisites(stack),
+});
 
 const platform = buildPlatform(config);
 

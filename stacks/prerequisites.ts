@@ -5,6 +5,9 @@ import * as path from "node:path";
 import * as yaml from "js-yaml";
 import type { ConfigProblem, StackConfig } from "./config";
 
+/** What the checks read of the stack: the cluster's source and settings, keyed under the project's namespace. */
+export type PrerequisiteScope = Pick<StackConfig, "project" | "cluster">;
+
 /** What the checks may ask of the machine; tests pass a fake one. */
 export interface Machine {
     env: NodeJS.ProcessEnv;
@@ -21,9 +24,10 @@ export const CONTAINER_ENGINES = ["docker", "podman", "nerdctl"] as const;
 /**
  * Checks, before anything is created, that the tools and credentials the chosen cluster source needs are here:
  * a readable kubeconfig with the context (existing), kind plus a running container engine (kind), AWS
- * credentials (eks). Returns every problem, keyed by the config key that leads to it.
+ * credentials (eks). Returns every problem, keyed by the config key that leads to it. The loader runs it (its
+ * `checkMachine` option) so that these problems are reported with the config's, in one error.
  */
-export function checkPrerequisites(config: StackConfig, machine: Machine = localMachine()): ConfigProblem[] {
+export function checkPrerequisites(config: PrerequisiteScope, machine: Machine = localMachine()): ConfigProblem[] {
     const key = (k: string) => `${config.project}:cluster.${k}`;
     const cluster = config.cluster;
     switch (cluster.source) {

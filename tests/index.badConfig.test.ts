@@ -5,17 +5,28 @@ import { installMocks, registered } from "./helpers/mocks";
 import { stackConfigMap } from "./helpers/stackFiles";
 
 installMocks();
+// The dev stack with a sync naming no tenant, on an existing cluster whose kubeconfig is not there: a config
+// problem and a machine problem at once.
 const config = stackConfigMap("dev");
 const syncs = JSON.parse(config["fluxstack:syncs"]);
 syncs[0].tenant = "nobody";
-pulumi.runtime.setAllConfig({ ...config, "fluxstack:syncs": JSON.stringify(syncs) });
+const KUBECONFIG = "/nonexistent/fluxstack-test/kubeconfig";
+pulumi.runtime.setAllConfig({
+    ...config,
+    "fluxstack:cluster": JSON.stringify({ source: "existing", kubeconfig: KUBECONFIG }),
+    "fluxstack:syncs": JSON.stringify(syncs),
+});
 
-describe("index.ts with bad config", () => {
-    it("throws one ConfigError before it registers anything", () => {
+describe("index.ts with bad config on a machine that lacks something", () => {
+    it("throws one ConfigError listing the config's and the machine's problems before it registers anything", () => {
         assert.throws(() => require("../index"), {
             name: "ConfigError",
-            message:
-                'Invalid stack config (1 problem):\n  - fluxstack:syncs[0].tenant: unknown tenant "nobody" (tenants: fluxdemo-dev)',
+            message: [
+                "Invalid stack config (1 problem):",
+                '  - fluxstack:syncs[0].tenant: unknown tenant "nobody" (tenants: fluxdemo-dev)',
+                "Missing prerequisites (1 problem):",
+                `  - fluxstack:cluster.kubeconfig: no kubeconfig at ${KUBECONFIG} (set cluster.kubeconfig or KUBECONFIG)`,
+            ].join("\n"),
         });
         assert.deepEqual(registered(), []);
     });

@@ -1,4 +1,15 @@
-/** Defaults for every optional stack-config key, named so that tests, docs and code agree. */
+/**
+ * Defaults for every optional stack-config key, named so that tests, docs and code agree. Where each one lives:
+ *
+ * - A value's default is a constant here, applied once, by its own field in schema.ts (`.default(CONSTANT)`).
+ * - An object's default is `{}` run through its schema (`.prefault({})`), so it is made of its fields' defaults
+ *   and never repeats (or adds to) them: `cluster.vpc`, `cluster.nodeGroup`, `flux` and everything in it.
+ *   `flux.charts` starts from `{source: oci}`; `cluster.fluxIdentity` is `{mode: none}`.
+ * - Defaults that follow from other keys are resolved by the loader (load.ts): a tenant's `namespace` and
+ *   `serviceAccount` (its name), a source's `name` (its sync's name), `flux.instance.clusterType` (`aws` on EKS,
+ *   else `kubernetes`) and an existing cluster's `kubeconfig` (`$KUBECONFIG`, else `~/.kube/config`).
+ * - `cluster`, and `name`, `region` and `kubernetesVersion` on EKS, have none: they are required.
+ */
 
 /** The chart version published next to the charts in ../shared/reference (see SOURCES.md there). */
 export const DEFAULT_CHART_VERSION = "0.49.0";
@@ -58,11 +69,11 @@ export const DEFAULT_KIND = {
     workers: 2,
 } as const;
 
-/** EKS: a small managed node group in a new VPC. */
-export const DEFAULT_EKS = {
-    kubernetesVersion: "1.34",
-    vpcCidr: "10.0.0.0/16",
-    availabilityZones: 2,
+/** EKS: a new VPC over two zones (a /16, carved into /20 subnets)... */
+export const DEFAULT_EKS_VPC = { cidr: "10.0.0.0/16", availabilityZones: 2 } as const;
+
+/** ...and a small managed node group in its private subnets. */
+export const DEFAULT_EKS_NODE_GROUP = {
     instanceTypes: ["t3.medium"],
     minSize: 2,
     desiredSize: 2,

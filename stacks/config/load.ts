@@ -2,11 +2,12 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { z } from "zod";
-import { crossCheck, type Indexed } from "./crossChecks";
+import { crossCheck, type Indexed, type IndexedTenant } from "./crossChecks";
 import { platformChecks } from "./platformChecks";
-import { ConfigError, type ConfigProblem, problemsFromIssues } from "./errors";
-import { stackConfigShape, syncSchema, tenantSchema } from "./schema";
-import type { StackConfig, Sync, Tenant } from "./stackConfig";
+import { ConfigError, type ConfigProblem, PrerequisiteError } from "./errors";
+import { parseWith, unknownKey } from "./messages";
+import { type ClusterConfig, stackConfigShape, syncSchema, tenantSchema } from "./schema";
+import type { StackConfig, Sync } from "./stackConfig";
 
 type Key = keyof typeof stackConfigShape;
 const KEYS = Object.keys(stackConfigShape) as Key[];
@@ -19,12 +20,18 @@ export interface LoadOptions {
     /** For the default kubeconfig path ($KUBECONFIG). */
     env?: NodeJS.ProcessEnv;
     homeDir?: string;
+    /**
+     * Checks the machine for what the cluster source needs (tools, credentials, the kubeconfig context), run
+     * whenever the cluster key itself is valid: its problems are reported with the config's, in one error.
+     */
+    checkMachine?: (stack: { project: string; cluster: ClusterConfig }) => ConfigProblem[];
 }
 
 /**
  * Reads and validates the whole stack config. `raw` is the engine's config map (`pulumi.runtime.allConfig()`):
  * keys `<project>:<key>`, values as strings (objects and arrays as JSON). Keys of other namespaces
- * (`kubernetes:`, `aws:`) are left alone. Throws one ConfigError listing every problem.
+ * (`kubernetes:`, `aws:`) are left alone. Throws one ConfigError listing every problem (and, with
+ * `checkMachine`, the machine's too), or a PrerequisiteError when only the machine has problems.
  */
 export function loadStackConfig(
     raw: Readonly<Record<string, string>>,
@@ -32,16 +39,23 @@ export function loadStackConfig(
     options: LoadOptions = {},
 ): StackConfig {
     const prefix = `${project}:`;
-    const problems: ConfigProblem[] = Object.keys(raw)
-        .filter((key) => key.startsWith(prefix) && !KEYS.includes(key.slice(prefix.length) as Key))
-        .map((key) => ({ key, message: `unknown key (known keys: ${KEYS.join(", ")})` }));
+    const present = Object.keys(raw)
+        .filter((key) => key.startsWith(prefix))
+        .map((key) => key.slice(prefix.length));
+    const unknown = present.filter((key) => !KEYS.includes(key as Key));
+    const unknownKeys = unknown.map((key) => ({ key, ...unknownKey(key, KEYS, present) }));
+    const problems: ConfigProblem[] = unknownKeys.map(({ key, message }) => ({ key: `${prefix}${key}`, message }));
     const values = readValues(raw, prefix, problems);
+    // A misspelt key (`tenant:` for `tenants:`) is reported once, as unknown: the key it stands for is then left
+    // unread (null, as for a value already reported), so it is neither "required" nor taken as its default.
+    for (const { meant } of unknownKeys) if (meant !== undefined) values.set(meant as Key, null);
 
     const cluster = parseKey("cluster", values, prefix, problems);
     const flux = parseKey("flux", values, prefix, problems);
-    const tenants = parseList("tenants", values, prefix, problems)?.map(({ index, value: t }): Indexed<Tenant> => ({
+    const tenants = parseList("tenants", values, prefix, problems)?.map(({ index, value: t }): IndexedTenant => ({
         index,
         value: { ...t, namespace: t.namespace ?? t.name, serviceAccount: t.serviceAccount ?? t.name },
+        namespaceFrom: t.namespace === undefined ? "name" : "namespace",
     }));
     const syncs = parseList("syncs", values, prefix, problems)?.map(({ index, value: s }): Indexed<Sync> => ({
         index,
@@ -49,10 +63,12 @@ export function loadStackConfig(
     }));
 
     // References are checked on the raw lists, so a sync is checked against every tenant the config names, even
-    // where that tenant or the sync has problems of its own.
-    const rawTenants = Array.isArray(values.get("tenants")) ? (values.get("tenants") as unknown[]) : undefined;
+    // where that tenant or the sync has problems of its own. No `tenants` key means no tenants (the default), so a
+    // sync then names an unknown one; a list that is not one, or an entry without a name, leaves them unknown.
+    const rawTenants = values.has("tenants") ? values.get("tenants") : [];
+    const tenantNames = Array.isArray(rawTenants) ? rawTenants.map((t) => stringField(t, "name")) : undefined;
+    const declaredTenants = tenantNames?.every((n) => n !== undefined) ? tenantNames : undefined;
     const rawSyncs = Array.isArray(values.get("syncs")) ? (values.get("syncs") as unknown[]) : [];
-    const declaredTenants = rawTenants?.map((t) => stringField(t, "name")).filter((n): n is string => n !== undefined);
     const syncTenants = rawSyncs.flatMap((s, index) => {
         const tenant = stringField(s, "tenant");
         return tenant === undefined ? [] : [{ index, value: tenant }];
@@ -62,14 +78,19 @@ export function loadStackConfig(
     if (flux?.charts.source === "local")
         problems.push(...checkLocalCharts(flux.charts.directory, options.projectDir, prefix));
 
-    if (problems.length > 0 || !cluster || !flux || !tenants || !syncs) throw new ConfigError(problems);
-    const clusterType = flux.instance.clusterType ?? (cluster.source === "eks" ? "aws" : "kubernetes");
+    const resolvedCluster =
+        cluster?.source === "existing"
+            ? { ...cluster, kubeconfig: cluster.kubeconfig ?? defaultKubeconfigPath(options.env, options.homeDir) }
+            : cluster;
+    const missing = resolvedCluster ? (options.checkMachine?.({ project, cluster: resolvedCluster }) ?? []) : [];
+
+    if (problems.length > 0 || !resolvedCluster || !flux || !tenants || !syncs)
+        throw new ConfigError(problems, missing);
+    if (missing.length > 0) throw new PrerequisiteError(missing);
+    const clusterType = flux.instance.clusterType ?? (resolvedCluster.source === "eks" ? "aws" : "kubernetes");
     return deepFreeze({
         project,
-        cluster:
-            cluster.source === "existing"
-                ? { ...cluster, kubeconfig: cluster.kubeconfig ?? defaultKubeconfigPath(options.env, options.homeDir) }
-                : cluster,
+        cluster: resolvedCluster,
         flux: { ...flux, instance: { ...flux.instance, clusterType } },
         tenants: tenants.map((t) => t.value),
         syncs: syncs.map((s) => s.value),
@@ -106,9 +127,9 @@ function parseKey<K extends Key>(
     problems: ConfigProblem[],
 ): z.output<(typeof stackConfigShape)[K]> | undefined {
     if (values.get(name) === null) return undefined;
-    const result = stackConfigShape[name].safeParse(values.get(name), { reportInput: true });
-    if (result.success) return result.data as z.output<(typeof stackConfigShape)[K]>;
-    problems.push(...problemsFromIssues(`${prefix}${name}`, result.error.issues));
+    const result = parseWith(stackConfigShape[name], values.get(name), `${prefix}${name}`);
+    if (result.ok) return result.data as z.output<(typeof stackConfigShape)[K]>;
+    problems.push(...result.problems);
     return undefined;
 }
 
@@ -126,9 +147,9 @@ function parseList<K extends keyof typeof LIST_ENTRY>(
     }
     const good: Indexed<z.output<(typeof LIST_ENTRY)[K]>>[] = [];
     value.forEach((entry, index) => {
-        const result = LIST_ENTRY[name].safeParse(entry, { reportInput: true });
-        if (result.success) good.push({ index, value: result.data as z.output<(typeof LIST_ENTRY)[K]> });
-        else problems.push(...problemsFromIssues(`${prefix}${name}[${index}]`, result.error.issues));
+        const result = parseWith(LIST_ENTRY[name], entry, `${prefix}${name}[${index}]`);
+        if (result.ok) good.push({ index, value: result.data as z.output<(typeof LIST_ENTRY)[K]> });
+        else problems.push(...result.problems);
     });
     return good;
 }

@@ -1,10 +1,29 @@
 import { z } from "zod";
+import { AVAILABILITY_ZONES } from "./awsRegions";
 import * as d from "./defaults";
-import { fluxDuration, kubernetesLabelName, kubernetesObjectName, nonEmpty, urlWithScheme } from "./patterns";
+import {
+    awsTags,
+    ec2InstanceType,
+    exactlyOneKey,
+    fluxDuration,
+    imageReference,
+    kindClusterName,
+    kustomizationName,
+    sourcePath,
+    sourceUrl,
+    kubernetesLabelName,
+    kubernetesObjectName,
+    nonEmpty,
+    urlWithScheme,
+    whenClean,
+} from "./patterns";
 
 /** A list whose entries must differ (the charts' schemas say uniqueItems; duplicate names clash in Pulumi). */
 function unique<T extends z.ZodArray<z.ZodType>>(list: T) {
-    return list.refine((items) => new Set(items).size === items.length, { error: "must not repeat an entry" });
+    return list.refine((items) => new Set(items).size === items.length, {
+        error: "must not repeat an entry",
+        ...whenClean,
+    });
 }
 
 /** Cluster source `existing`: a cluster reached through a kubeconfig file. */
@@ -19,19 +38,42 @@ export const existingClusterSchema = z.strictObject({
 const portMappingSchema = z.strictObject({
     containerPort: z.int().min(1).max(65535),
     hostPort: z.int().min(1).max(65535),
-    listenAddress: nonEmpty.optional(),
+    /** The host address to listen on; kind's default is 0.0.0.0. */
+    listenAddress: z
+        .union([z.ipv4(), z.ipv6()], { error: "must be an IP address such as 127.0.0.1 or 0.0.0.0" })
+        .optional(),
     protocol: z.enum(["TCP", "UDP", "SCTP"]).default("TCP"),
 });
+
+/** Two mappings of one host port, protocol and address: the container engine refuses the second at create. */
+const portMappingsSchema = z.array(portMappingSchema).superRefine((mappings, ctx) => {
+    const seen = new Map<string, number>();
+    mappings.forEach((m, i) => {
+        const address = m.listenAddress ?? "0.0.0.0";
+        const id = `${m.hostPort}/${m.protocol}@${address}`;
+        const first = seen.get(id);
+        if (first === undefined) {
+            seen.set(id, i);
+            return;
+        }
+        ctx.addIssue({
+            code: "custom",
+            path: [i, "hostPort"],
+            input: m.hostPort,
+            message: `host port ${m.hostPort}/${m.protocol} on ${address} is already mapped by extraPortMappings[${first}]`,
+        });
+    });
+}, whenClean);
 
 /** Cluster source `kind`: a local Kind cluster made with the `kind` CLI. */
 export const kindClusterSchema = z.strictObject({
     source: z.literal("kind"),
-    name: kubernetesLabelName.default(d.DEFAULT_KIND.name),
-    nodeImage: nonEmpty.default(d.DEFAULT_KIND.nodeImage),
+    name: kindClusterName.default(d.DEFAULT_KIND.name),
+    nodeImage: imageReference.default(d.DEFAULT_KIND.nodeImage),
     controlPlanes: z.int().min(1).max(7).default(d.DEFAULT_KIND.controlPlanes),
     workers: z.int().min(0).max(20).default(d.DEFAULT_KIND.workers),
     /** Extra host port mappings on the first control-plane node (e.g. for an ingress). */
-    extraPortMappings: z.array(portMappingSchema).default([]),
+    extraPortMappings: portMappingsSchema.default([]),
     /** The kind binary to run; default `kind` on PATH. */
     kindBinary: nonEmpty.default("kind"),
 });
@@ -50,66 +92,95 @@ const fluxIdentitySchema = z.discriminatedUnion("mode", [
 ]);
 
 /** Cluster source `eks`: an EKS cluster with a managed node group, made with @pulumi/eks. */
-export const eksClusterSchema = z.strictObject({
-    source: z.literal("eks"),
-    name: kubernetesLabelName,
-    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: "must be an AWS region such as eu-north-1" }),
-    kubernetesVersion: z.string().regex(/^1\.\d+$/, { error: "must be a Kubernetes minor version such as 1.34" }),
-    vpc: z
-        .strictObject({
-            /** /16 or wider: subnets are /20 blocks, two per zone. */
-            cidr: z
-                .cidrv4({ error: "must be an IPv4 CIDR such as 10.0.0.0/16" })
-                .refine((c) => !c.includes("/") || Number(c.split("/")[1]) <= 16, {
-                    error: "must be a /16 or wider (subnets are /20 blocks)",
-                })
-                .default(d.DEFAULT_EKS.vpcCidr),
-            availabilityZones: z.int().min(2).max(6).default(d.DEFAULT_EKS.availabilityZones),
-            /** Use an existing VPC instead of creating one: its id and the private subnets for the nodes. */
-            existingVpcId: nonEmpty.optional(),
-            privateSubnetIds: z
-                .array(nonEmpty)
-                .min(2, { error: "EKS needs at least two subnets, in two zones" })
-                .optional(),
-            publicSubnetIds: z.array(nonEmpty).optional(),
-        })
-        .refine((v) => (v.existingVpcId === undefined) === (v.privateSubnetIds === undefined), {
-            error: "existingVpcId and privateSubnetIds go together: give both or neither",
-        })
-        .refine((v) => v.publicSubnetIds === undefined || v.existingVpcId !== undefined, {
-            error: "publicSubnetIds only go with existingVpcId (a new VPC makes its own)",
-        })
-        .default({ cidr: d.DEFAULT_EKS.vpcCidr, availabilityZones: d.DEFAULT_EKS.availabilityZones }),
-    nodeGroup: z
-        .strictObject({
-            instanceTypes: z
-                .array(nonEmpty)
-                .min(1)
-                .default([...d.DEFAULT_EKS.instanceTypes]),
-            minSize: z.int().min(1).default(d.DEFAULT_EKS.minSize),
-            desiredSize: z.int().min(1).default(d.DEFAULT_EKS.desiredSize),
-            maxSize: z.int().min(1).default(d.DEFAULT_EKS.maxSize),
-            diskSizeGiB: z.int().min(20).default(d.DEFAULT_EKS.diskSizeGiB),
-        })
-        .refine((g) => g.minSize <= g.desiredSize && g.desiredSize <= g.maxSize, {
-            error: "sizes must satisfy minSize <= desiredSize <= maxSize",
-        })
-        .default({ ...d.DEFAULT_EKS, instanceTypes: [...d.DEFAULT_EKS.instanceTypes] }),
-    /** IAM role ARNs that get cluster-admin through EKS access entries. */
-    adminRoleArns: unique(
-        z.array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, { error: "must be an IAM role ARN" })),
-    ).default([]),
-    tags: z.record(z.string(), z.string()).default({}),
-    fluxIdentity: fluxIdentitySchema.default({ mode: "none" }),
-});
+export const eksClusterSchema = z
+    .strictObject({
+        source: z.literal("eks"),
+        name: kubernetesLabelName,
+        region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: "must be an AWS region such as eu-north-1" }),
+        kubernetesVersion: z
+            .string({
+                error: (issue) =>
+                    typeof issue.input === "number"
+                        ? `must be a string, in quotes, such as "1.34" (YAML reads 1.34 as a number, and 1.30 as 1.3)`
+                        : undefined,
+            })
+            .regex(/^1\.\d+$/, { error: "must be a Kubernetes minor version such as 1.34" }),
+        vpc: z
+            .strictObject({
+                /** /16 or wider: subnets are /20 blocks, two per zone. */
+                cidr: z
+                    .cidrv4({ error: "must be an IPv4 CIDR such as 10.0.0.0/16" })
+                    .refine((c) => !c.includes("/") || Number(c.split("/")[1]) <= 16, {
+                        error: "must be a /16 or wider (subnets are /20 blocks)",
+                    })
+                    .default(d.DEFAULT_EKS_VPC.cidr),
+                availabilityZones: z.int().min(2).max(6).default(d.DEFAULT_EKS_VPC.availabilityZones),
+                /** Use an existing VPC instead of creating one: its id and the private subnets for the nodes. */
+                existingVpcId: nonEmpty.optional(),
+                privateSubnetIds: z
+                    .array(nonEmpty)
+                    .min(2, { error: "EKS needs at least two subnets, in two zones" })
+                    .optional(),
+                publicSubnetIds: z.array(nonEmpty).optional(),
+            })
+            .refine((v) => (v.existingVpcId === undefined) === (v.privateSubnetIds === undefined), {
+                error: "existingVpcId and privateSubnetIds go together: give both or neither",
+                ...whenClean,
+            })
+            .refine((v) => v.publicSubnetIds === undefined || v.existingVpcId !== undefined, {
+                error: "publicSubnetIds only go with existingVpcId (a new VPC makes its own)",
+                ...whenClean,
+            })
+            .prefault({}),
+        nodeGroup: z
+            .strictObject({
+                instanceTypes: z
+                    .array(ec2InstanceType)
+                    .min(1)
+                    .default([...d.DEFAULT_EKS_NODE_GROUP.instanceTypes]),
+                /** 0 lets the group scale to zero (AWS: 0 <= minSize <= desiredSize <= maxSize, maxSize >= 1). */
+                minSize: z.int().min(0).default(d.DEFAULT_EKS_NODE_GROUP.minSize),
+                /** At least 1: the group is where the Flux operator and controllers run, and the stack waits for them. */
+                desiredSize: z
+                    .int()
+                    .min(1, { error: "must be at least 1: the Flux operator and controllers need a node to run on" })
+                    .default(d.DEFAULT_EKS_NODE_GROUP.desiredSize),
+                maxSize: z.int().min(1).default(d.DEFAULT_EKS_NODE_GROUP.maxSize),
+                diskSizeGiB: z.int().min(20).default(d.DEFAULT_EKS_NODE_GROUP.diskSizeGiB),
+            })
+            .refine((g) => g.minSize <= g.desiredSize && g.desiredSize <= g.maxSize, {
+                error: (issue) => {
+                    const g = issue.input as { minSize: number; desiredSize: number; maxSize: number };
+                    return `sizes must satisfy minSize <= desiredSize <= maxSize (got ${g.minSize}, ${g.desiredSize}, ${g.maxSize})`;
+                },
+                ...whenClean,
+            })
+            .prefault({}),
+        /** IAM role ARNs that get cluster-admin through EKS access entries. */
+        adminRoleArns: unique(
+            z.array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, { error: "must be an IAM role ARN" })),
+        ).default([]),
+        tags: awsTags.default({}),
+        fluxIdentity: fluxIdentitySchema.default({ mode: "none" }),
+    })
+    .superRefine((eks, ctx) => {
+        // A new VPC puts two subnets in each of its first availabilityZones zones: the region must have that many.
+        const zones = AVAILABILITY_ZONES[eks.region];
+        if (eks.vpc.existingVpcId === undefined && zones !== undefined && eks.vpc.availabilityZones > zones) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["vpc", "availabilityZones"],
+                input: eks.vpc.availabilityZones,
+                message: `must be at most ${zones}: ${eks.region} has ${zones} availability zones`,
+            });
+        }
+    }, whenClean);
 
-export const clusterSchema = z.discriminatedUnion(
-    "source",
-    [existingClusterSchema, kindClusterSchema, eksClusterSchema],
-    {
-        error: "source must be one of existing, kind, eks",
-    },
-);
+export const clusterSchema = z.discriminatedUnion("source", [
+    existingClusterSchema,
+    kindClusterSchema,
+    eksClusterSchema,
+]);
 
 const chartsSchema = z.discriminatedUnion("source", [
     z.strictObject({
@@ -126,17 +197,13 @@ const chartsSchema = z.discriminatedUnion("source", [
 
 export const fluxSchema = z.strictObject({
     namespace: kubernetesLabelName.default(d.DEFAULT_FLUX_NAMESPACE),
-    charts: chartsSchema.default({
-        source: "oci",
-        repository: d.DEFAULT_CHART_REPOSITORY,
-        version: d.DEFAULT_CHART_VERSION,
-    }),
+    charts: chartsSchema.prefault({ source: "oci" }),
     operator: z
         .strictObject({
             multitenancy: z.boolean().default(true),
             timeoutSeconds: z.int().min(30).default(d.DEFAULT_RELEASE_TIMEOUT_SECONDS),
         })
-        .default({ multitenancy: true, timeoutSeconds: d.DEFAULT_RELEASE_TIMEOUT_SECONDS }),
+        .prefault({}),
     instance: z
         .strictObject({
             /** Default: `aws` on EKS, `kubernetes` otherwise. */
@@ -154,20 +221,13 @@ export const fluxSchema = z.strictObject({
                         })
                         .default(d.DEFAULT_DISTRIBUTION.artifact),
                 })
-                .default({ ...d.DEFAULT_DISTRIBUTION }),
+                .prefault({}),
             components: unique(z.array(z.enum(d.FLUX_COMPONENTS)).min(2)).default([...d.DEFAULT_COMPONENTS]),
             healthcheck: z.boolean().default(true),
             healthcheckTimeout: fluxDuration.default(d.DEFAULT_HEALTHCHECK_TIMEOUT),
             timeoutSeconds: z.int().min(30).default(d.DEFAULT_RELEASE_TIMEOUT_SECONDS),
         })
-        .default({
-            multitenant: true,
-            distribution: { ...d.DEFAULT_DISTRIBUTION },
-            components: [...d.DEFAULT_COMPONENTS],
-            healthcheck: true,
-            healthcheckTimeout: d.DEFAULT_HEALTHCHECK_TIMEOUT,
-            timeoutSeconds: d.DEFAULT_RELEASE_TIMEOUT_SECONDS,
-        }),
+        .prefault({}),
     probePolicy: z
         .strictObject({
             enabled: z.boolean().default(true),
@@ -180,7 +240,7 @@ export const fluxSchema = z.strictObject({
                 .min(1)
                 .default([...d.DEFAULT_PROBE_POLICY.ports]),
         })
-        .default({ enabled: true, cidrs: [...d.DEFAULT_PROBE_POLICY.cidrs], ports: [...d.DEFAULT_PROBE_POLICY.ports] }),
+        .prefault({}),
 });
 
 export const tenantSchema = z.strictObject({
@@ -200,16 +260,18 @@ const gitSourceSchema = z.strictObject({
     kind: z.literal("GitRepository"),
     /** Default: the sync's name. */
     name: kubernetesObjectName.optional(),
-    url: urlWithScheme(["https", "http", "ssh"]),
+    url: sourceUrl("GitRepository", ["https", "http", "ssh"]),
     ref: z
         .union(
             [
                 z.strictObject({ branch: nonEmpty }),
                 z.strictObject({ tag: nonEmpty }),
                 z.strictObject({ semver: nonEmpty }),
-                z.strictObject({ commit: z.string().regex(/^[0-9a-f]{7,64}$/, { error: "must be a hex commit SHA" }) }),
+                z.strictObject({
+                    commit: z.string().regex(/^[0-9a-f]{7,64}$/, { error: "must be a commit SHA: 7 to 64 hex digits" }),
+                }),
             ],
-            { error: "must be exactly one of {branch}, {tag}, {semver}, {commit}" },
+            { error: exactlyOneKey(["branch", "tag", "semver", "commit"]) },
         )
         .default({ branch: "main" }),
     interval: fluxDuration.default(d.DEFAULT_SOURCE_INTERVAL),
@@ -219,17 +281,19 @@ const gitSourceSchema = z.strictObject({
 const ociSourceSchema = z.strictObject({
     kind: z.literal("OCIRepository"),
     name: kubernetesObjectName.optional(),
-    url: urlWithScheme(["oci"]),
+    url: sourceUrl("OCIRepository", ["oci"]),
     ref: z
         .union(
             [
                 z.strictObject({ tag: nonEmpty }),
                 z.strictObject({ semver: nonEmpty }),
                 z.strictObject({
-                    digest: z.string().regex(/^sha256:[0-9a-f]{64}$/, { error: "must be sha256:<64 hex>" }),
+                    digest: z
+                        .string()
+                        .regex(/^sha256:[0-9a-f]{64}$/, { error: "must be sha256: followed by 64 hex digits" }),
                 }),
             ],
-            { error: "must be exactly one of {tag}, {semver}, {digest}" },
+            { error: exactlyOneKey(["tag", "semver", "digest"]) },
         )
         .default({ tag: "latest" }),
     interval: fluxDuration.default(d.DEFAULT_SOURCE_INTERVAL),
@@ -240,12 +304,10 @@ const ociSourceSchema = z.strictObject({
 
 export const syncSchema = z.strictObject({
     /** The Kustomization's name (and the source's, unless source.name is set). */
-    name: kubernetesObjectName,
+    name: kustomizationName,
     tenant: kubernetesLabelName,
-    source: z.discriminatedUnion("kind", [gitSourceSchema, ociSourceSchema], {
-        error: "source.kind must be GitRepository or OCIRepository",
-    }),
-    path: nonEmpty,
+    source: z.discriminatedUnion("kind", [gitSourceSchema, ociSourceSchema]),
+    path: sourcePath,
     prune: z.boolean().default(true),
     interval: fluxDuration.default(d.DEFAULT_SYNC_INTERVAL),
     timeout: fluxDuration.optional(),
@@ -255,7 +317,7 @@ export const syncSchema = z.strictObject({
 /** The top-level config keys, each read from `<project>:<key>`. */
 export const stackConfigShape = {
     cluster: clusterSchema,
-    flux: fluxSchema.default(fluxSchema.parse({})),
+    flux: fluxSchema.prefault({}),
     tenants: z.array(tenantSchema).default([]),
     syncs: z.array(syncSchema).default([]),
 } as const;

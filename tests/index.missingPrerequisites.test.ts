@@ -1,0 +1,23 @@
+import * as assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import * as pulumi from "@pulumi/pulumi";
+import { installMocks, registered } from "./helpers/mocks";
+import { FIXTURE_KUBECONFIG } from "./helpers/platform";
+import { stackConfigMap } from "./helpers/stackFiles";
+
+installMocks();
+// The dev stack as it is, on an existing cluster whose kubeconfig lacks the context it names.
+pulumi.runtime.setAllConfig({
+    ...stackConfigMap("dev"),
+    "fluxstack:cluster": JSON.stringify({ source: "existing", kubeconfig: FIXTURE_KUBECONFIG, context: "qa" }),
+});
+
+describe("index.ts with good config on a machine that lacks something", () => {
+    it("throws one PrerequisiteError before it registers anything", () => {
+        assert.throws(() => require("../index"), {
+            name: "PrerequisiteError",
+            message: `Missing prerequisites (1 problem):\n  - fluxstack:cluster.context: no context "qa" in ${FIXTURE_KUBECONFIG} (contexts: lab, prod)`,
+        });
+        assert.deepEqual(registered(), []);
+    });
+});
