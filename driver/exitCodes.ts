@@ -33,7 +33,9 @@ export class DriverError extends Error {
 }
 
 /** The first lines of the program's own validation error, as they reach the CLI's output. */
-const CONFIG_ERROR = /Invalid stack config \(\d+ problems?\):(\n\s+- .*)+/;
+// A config error may carry the machine's problems too (one list, one round of fixes): keep both sections.
+const CONFIG_ERROR =
+    /Invalid stack config \(\d+ problems?\):(\n\s+- .*)+(\n\s*Missing prerequisites \(\d+ problems?\):(\n\s+- .*)+)?/;
 const PREREQUISITE_ERROR = /Missing prerequisites \(\d+ problems?\):(\n\s+- .*)+/;
 
 /** The first line of the CLI's output matching `pattern`, without the `stderr:` prefix the Automation API adds. */

@@ -25,6 +25,15 @@ describe("classify maps failures to exit codes", () => {
             'Invalid stack config (2 problems):\n      - fluxstack:syncs[0].path: must not be empty\n      - fluxstack:syncs[0].tenant: unknown tenant "x" (tenants: fluxdemo-dev)',
         ],
         [
+            "config problems and the machine's, in one list",
+            named(
+                "CommandError",
+                'stderr: ConfigError: Invalid stack config (1 problem):\n  - fluxstack:syncs[0].path: must not be empty\n\n  Missing prerequisites (1 problem):\n  - fluxstack:cluster.kindBinary: "kind" is not on PATH\n    at x',
+            ),
+            EXIT.badConfig,
+            'Invalid stack config (1 problem):\n  - fluxstack:syncs[0].path: must not be empty\n\n  Missing prerequisites (1 problem):\n  - fluxstack:cluster.kindBinary: "kind" is not on PATH',
+        ],
+        [
             "the program's prerequisite check",
             named(
                 "CommandError",
