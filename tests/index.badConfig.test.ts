@@ -11,8 +11,8 @@ syncs[0].tenant = "nobody";
 pulumi.runtime.setAllConfig({ ...config, "fluxstack:syncs": JSON.stringify(syncs) });
 
 describe("index.ts with bad config", () => {
-    it("throws one ConfigError before it registers anything", () => {
-        assert.throws(() => require("../index"), {
+    it("throws one ConfigError before it registers anything", async () => {
+        await assert.rejects(import("../index"), {
             name: "ConfigError",
             message:
                 'Invalid stack config (1 problem):\n  - fluxstack:syncs[0].tenant: unknown tenant "nobody" (tenants: fluxdemo-dev)',
