@@ -4,14 +4,18 @@ import js from "@eslint/js";
 import pulumi from "@pulumi/eslint-plugin";
 import tseslint from "typescript-eslint";
 
-/** Files matching `files` may not import from the top-level folders (or files) named in `forbidden`. */
+/** Files matching `files` may not import from the folders (or files) named in `forbidden`, reached by `../`. */
 function layer(files, forbidden) {
     const patterns = forbidden.map((name) => ({
         regex: `^(\\.\\./)+${name}(/|$)`,
-        message: `${files.split("/")[0]}/ must not import ${name}: see the layering rule in README.md`,
+        message: `${files.replace(/\/\*\*.*$/, "")}/ must not import ${name}: see the layering rule in README.md`,
     }));
     return { files: [files], rules: { "no-restricted-imports": ["error", { patterns }] } };
 }
+
+/** What components/ may not import: it is reusable, so it knows nothing of a stack, the driver or the lab. */
+const OUTSIDE_COMPONENTS = ["stacks", "driver", "lab", "index"];
+const COMPONENT_AREAS = ["cluster", "flux", "tenant"];
 
 export default tseslint.config(
     { ignores: ["node_modules/", "bin/", ".pulumi-state/", "eslint.config.mjs"] },
@@ -30,6 +34,12 @@ export default tseslint.config(
     },
     // Layers import one way: components (reusable) <- stacks (what a stack is) <- index.ts; the driver and the lab
     // runtime stand beside the program and reach it only as Pulumi runs it.
+    layer("components/**/*.ts", OUTSIDE_COMPONENTS),
+    // Within components/, an area imports only components/shared, so each stands alone. (For its files this entry
+    // replaces the one above, so it names the outside folders again.)
+    ...[...COMPONENT_AREAS, "shared"].map((area) =>
+        layer(`components/${area}/**/*.ts`, [...OUTSIDE_COMPONENTS, ...COMPONENT_AREAS.filter((a) => a !== area)]),
+    ),
     layer("stacks/**/*.ts", ["driver", "index"]),
     layer("lab/**/*.ts", ["stacks", "components", "driver", "index"]),
     layer("driver/**/*.ts", ["stacks", "components", "index"]),

@@ -1,3 +1,4 @@
+import { parseArgs as parseTokens } from "node:util";
 import { DriverError, EXIT } from "./exitCodes";
 
 export const OPERATIONS = ["preview", "up", "refresh", "destroy", "outputs", "status"] as const;
@@ -41,7 +42,23 @@ function pair(text: string, from: string): [string, string] {
     return [key.includes(":") ? key : `fluxstack:${key}`, text.slice(at + 1)];
 }
 
-/** Parses the command line (and FLUXSTACK_* env); throws a usage DriverError naming what is wrong. */
+/** The options USAGE lists, for node:util's parseArgs. */
+const OPTIONS = {
+    stack: { type: "string", short: "s" },
+    config: { type: "string", short: "c", multiple: true },
+    json: { type: "boolean" },
+    "expect-no-changes": { type: "boolean" },
+    refresh: { type: "boolean" },
+    "show-secrets": { type: "boolean" },
+    help: { type: "boolean", short: "h" },
+} as const;
+type Option = keyof typeof OPTIONS;
+
+/**
+ * Parses the command line (and FLUXSTACK_* env); throws a usage DriverError naming what is wrong. node:util's
+ * parseArgs splits the line into tokens (`--stack=dev` and `-sdev` work too); the tokens are read in order here,
+ * so the first problem on the line is the one reported, in this program's words.
+ */
 export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}): DriverOptions | "help" {
     const config: Record<string, string> = {};
     for (const line of (env.FLUXSTACK_CONFIG ?? "")
@@ -51,53 +68,66 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}):
         const [k, v] = pair(line, "FLUXSTACK_CONFIG");
         config[k] = v;
     }
+    const { tokens } = parseTokens({
+        args: [...argv],
+        options: OPTIONS,
+        strict: false, // unknown options and missing values come back as tokens, to be reported as below
+        allowPositionals: true,
+        tokens: true,
+    });
     let operation: Operation | undefined;
     let stack = env.FLUXSTACK_STACK;
     const flags = { json: false, expectNoChanges: false, refresh: false, showSecrets: false };
-    for (let i = 0; i < argv.length; i++) {
-        const arg = argv[i];
-        const value = () => {
-            const v = argv[++i];
-            if (v === undefined || v.startsWith("--")) throw new DriverError(EXIT.usage, `${arg} needs a value`);
-            return v;
-        };
-        switch (arg) {
-            case "--help":
-            case "-h":
+    for (const token of tokens) {
+        if (token.kind === "option-terminator") throw new DriverError(EXIT.usage, "unknown option --");
+        if (token.kind === "positional") {
+            const arg = token.value;
+            if (operation) throw new DriverError(EXIT.usage, `one operation at a time: got ${operation} and ${arg}`);
+            if (!(OPERATIONS as readonly string[]).includes(arg)) {
+                throw new DriverError(EXIT.usage, `unknown operation "${arg}": use one of ${OPERATIONS.join(", ")}`);
+            }
+            operation = arg as Operation;
+            continue;
+        }
+        if (!Object.hasOwn(OPTIONS, token.name)) throw new DriverError(EXIT.usage, `unknown option ${token.rawName}`);
+        const name = token.name as Option;
+        let value: string | undefined;
+        if (OPTIONS[name].type === "string") {
+            // A flag right after the option means its value was left out (`--stack --json`).
+            value = token.value;
+            if (value === undefined || (!token.inlineValue && value.startsWith("--"))) {
+                throw new DriverError(EXIT.usage, `${token.rawName} needs a value`);
+            }
+        } else if (token.value !== undefined) {
+            throw new DriverError(EXIT.usage, `${token.rawName} takes no value`);
+        }
+        switch (name) {
+            case "help":
                 return "help";
-            case "--stack":
-            case "-s":
-                stack = value();
+            case "stack":
+                stack = value;
                 break;
-            case "--config":
-            case "-c": {
-                const [k, v] = pair(value(), arg);
+            case "config": {
+                const [k, v] = pair(value!, token.rawName);
                 config[k] = v;
                 break;
             }
-            case "--json":
+            case "json":
                 flags.json = true;
                 break;
-            case "--expect-no-changes":
+            case "expect-no-changes":
                 flags.expectNoChanges = true;
                 break;
-            case "--refresh":
+            case "refresh":
                 flags.refresh = true;
                 break;
-            case "--show-secrets":
+            case "show-secrets":
                 flags.showSecrets = true;
                 break;
-            default:
-                if (arg.startsWith("-")) throw new DriverError(EXIT.usage, `unknown option ${arg}`);
-                if (operation)
-                    throw new DriverError(EXIT.usage, `one operation at a time: got ${operation} and ${arg}`);
-                if (!(OPERATIONS as readonly string[]).includes(arg)) {
-                    throw new DriverError(
-                        EXIT.usage,
-                        `unknown operation "${arg}": use one of ${OPERATIONS.join(", ")}`,
-                    );
-                }
-                operation = arg as Operation;
+            default: {
+                const unreachable: never = name;
+                throw new DriverError(EXIT.usage, `unknown option ${String(unreachable)}`);
+            }
         }
     }
     if (!operation) throw new DriverError(EXIT.usage, `no operation: use one of ${OPERATIONS.join(", ")}`);

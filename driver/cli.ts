@@ -83,7 +83,7 @@ async function execute(options: DriverOptions, env: NodeJS.ProcessEnv, io: Io, p
                 throw new DriverError(EXIT.failed, "the stack has no kubeconfig output: run up first");
             const fluxNamespace = typeof values.fluxNamespace === "string" ? values.fluxNamespace : "flux-system";
             const rows = await readStatus(
-                kubectlReader(kubeconfig),
+                kubectlReader(kubeconfig, env.KUBECTL ?? "kubectl"),
                 fluxNamespace,
                 (values.tenants ?? {}) as Record<string, { namespace: string; syncs: string[] }>,
             );

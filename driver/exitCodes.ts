@@ -15,7 +15,7 @@ export const EXIT = {
     changes: 6,
     /** `status`: something is not Ready. */
     notReady: 7,
-    /** The stack does not exist (outputs, status, refresh, destroy of an unknown stack). */
+    /** The stack does not exist (outputs, status, refresh, destroy or a drift gate's preview of an unknown stack). */
     stackNotFound: 8,
 } as const;
 

@@ -115,7 +115,7 @@ export function formatTable(rows: readonly StatusRow[]): string {
 }
 
 /** Reads through kubectl with the stack's kubeconfig (kept in a private temp file for the call). */
-export function kubectlReader(kubeconfig: string, kubectl = process.env.KUBECTL ?? "kubectl"): ClusterReader {
+export function kubectlReader(kubeconfig: string, kubectl = "kubectl"): ClusterReader {
     return {
         async list(resource, namespace) {
             const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fluxstack-"));

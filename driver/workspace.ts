@@ -37,7 +37,7 @@ export interface OpenStackOptions {
     env?: NodeJS.ProcessEnv;
     /** Config overrides as `project:key.path` -> value; applied with path semantics before the operation. */
     config?: Record<string, string>;
-    /** Create the stack if it does not exist (preview/up); otherwise it must exist. */
+    /** Create the stack if it does not exist (up, and a preview that is no drift gate); otherwise it must exist. */
     create: boolean;
 }
 

@@ -1,46 +1,50 @@
-import * as pulumi from "@pulumi/pulumi";
-import { type ClusterScope, EksCluster, ExistingCluster, KindCluster } from "../components/cluster";
-import type { KustomizePatch } from "../components/flux";
+import { type Cluster, EksCluster, ExistingCluster, KindCluster } from "../components/cluster";
 import type { StackConfig } from "./config";
 
-/** What the rest of the stack needs from a cluster, whichever of the three sources made it. */
-export interface ClusterHandle extends ClusterScope {
-    clusterName: pulumi.Output<string>;
-    kubeconfig: pulumi.Output<string>;
-    /** Kustomize patches the FluxInstance needs on this cluster (workload identity), else empty. */
-    fluxPatches: pulumi.Output<KustomizePatch[]>;
-}
-
-/** Makes (or, for `existing`, adopts) the stack's cluster. */
-export function createCluster(config: StackConfig): ClusterHandle {
+/** Makes (or, for `existing`, adopts) the stack's cluster: the validated `cluster` config onto a component's args. */
+export function createCluster(config: StackConfig): Cluster {
     const cluster = config.cluster;
     switch (cluster.source) {
-        case "existing": {
-            const existing = new ExistingCluster("cluster", {
+        case "existing":
+            return new ExistingCluster("cluster", {
+                // The loader resolves it ($KUBECONFIG, else ~/.kube/config); the type does not say so.
                 kubeconfigPath: cluster.kubeconfig ?? "",
                 context: cluster.context,
             });
-            return { ...pick(existing), fluxPatches: pulumi.output([]) };
-        }
-        case "kind": {
-            const kind = new KindCluster("cluster", cluster);
-            return { ...pick(kind), deletedWith: kind.deletedWith, fluxPatches: pulumi.output([]) };
-        }
+        case "kind":
+            return new KindCluster("cluster", {
+                name: cluster.name,
+                nodeImage: cluster.nodeImage,
+                controlPlanes: cluster.controlPlanes,
+                workers: cluster.workers,
+                extraPortMappings: cluster.extraPortMappings,
+                kindBinary: cluster.kindBinary,
+            });
         case "eks": {
-            const eksCluster = new EksCluster("cluster", { config: cluster, fluxNamespace: config.flux.namespace });
-            return { ...pick(eksCluster), deletedWith: eksCluster.deletedWith, fluxPatches: eksCluster.fluxPatches };
+            const { vpc, fluxIdentity } = cluster;
+            return new EksCluster("cluster", {
+                name: cluster.name,
+                region: cluster.region,
+                kubernetesVersion: cluster.kubernetesVersion,
+                // The schema lets existingVpcId and privateSubnetIds only come together.
+                vpc:
+                    vpc.existingVpcId !== undefined && vpc.privateSubnetIds !== undefined
+                        ? {
+                              existingVpcId: vpc.existingVpcId,
+                              privateSubnetIds: vpc.privateSubnetIds,
+                              publicSubnetIds: vpc.publicSubnetIds,
+                          }
+                        : { cidr: vpc.cidr, availabilityZones: vpc.availabilityZones },
+                nodeGroup: cluster.nodeGroup,
+                adminRoleArns: cluster.adminRoleArns,
+                tags: cluster.tags,
+                fluxIdentity: fluxIdentity.mode === "none" ? undefined : fluxIdentity,
+                fluxNamespace: config.flux.namespace,
+            });
         }
         default: {
             const unreachable: never = cluster;
             throw new Error(`unknown cluster source ${JSON.stringify(unreachable)}`);
         }
     }
-}
-
-function pick(c: {
-    provider: ClusterScope["provider"];
-    clusterName: pulumi.Output<string>;
-    kubeconfig: pulumi.Output<string>;
-}) {
-    return { provider: c.provider, clusterName: c.clusterName, kubeconfig: c.kubeconfig };
 }

@@ -1,12 +1,13 @@
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { FluxSystem } from "../components/flux";
 import { FluxSync, Tenant } from "../components/tenant";
-import { type ClusterHandle, createCluster } from "./cluster";
+import { createCluster } from "./cluster";
 import type { StackConfig } from "./config";
 
 /** The stack outputs. */
 export interface PlatformOutputs {
     clusterName: pulumi.Output<string>;
+    /** Secret. */
     kubeconfig: pulumi.Output<string>;
     fluxNamespace: pulumi.Output<string>;
     tenants: Record<string, { namespace: pulumi.Output<string>; syncs: string[] }>;
@@ -14,56 +15,58 @@ export interface PlatformOutputs {
 
 /**
  * The whole platform, in order: cluster, then the Flux tier (namespace, probe policy, operator, instance), then
- * each tenant, then each tenant's syncs. Destroy runs the same order backwards.
+ * each tenant, then each tenant's syncs. Destroy runs the same order backwards. `projectDir`: the folder local
+ * chart directories are relative to.
  */
-export function buildPlatform(
-    config: StackConfig,
-    options: { projectDir?: string; cluster?: ClusterHandle } = {},
-): PlatformOutputs {
-    const cluster = options.cluster ?? createCluster(config);
+export function buildPlatform(config: StackConfig, options: { projectDir?: string } = {}): PlatformOutputs {
+    const cluster = createCluster(config);
+    const { flux } = config;
 
-    const flux = new FluxSystem("flux", {
-        flux: config.flux,
+    const fluxSystem = new FluxSystem("flux", {
         cluster,
-        patches: cluster.fluxPatches,
+        namespace: flux.namespace,
+        charts: flux.charts,
         projectDir: options.projectDir,
+        operator: flux.operator,
+        instance: flux.instance,
+        probePolicy: flux.probePolicy,
+        patches: cluster.fluxPatches,
     });
 
-    const tenants = new Map(
-        config.tenants.map((t) => [
-            t.name,
-            {
-                config: t,
-                component: new Tenant(`tenant-${t.name}`, { tenant: t, cluster, fluxInstance: flux.instance }),
-            },
-        ]),
-    );
-
-    for (const sync of config.syncs) {
-        const tenant = tenants.get(sync.tenant);
-        if (!tenant) throw new Error(`sync ${sync.name} names unknown tenant ${sync.tenant}`); // the loader rules this out
-        // Keyed by tenant and name: adding a sync or tenant never renames another.
-        new FluxSync(`sync-${sync.tenant}/${sync.name}`, {
-            sync,
-            tenantConfig: tenant.config,
-            tenant: tenant.component,
+    // Each tenant, then its syncs (the loader has checked that every sync names a tenant).
+    const tenants = config.tenants.map((t) => {
+        const tenant = new Tenant(`tenant-${t.name}`, {
+            name: t.name,
+            namespace: t.namespace,
+            serviceAccount: t.serviceAccount,
+            clusterRole: t.clusterRole,
+            tokenSecretName: t.tokenSecretName,
             cluster,
-            fluxInstance: flux.instance,
+            fluxInstance: fluxSystem.instance,
         });
-    }
+        const syncs = config.syncs.filter((s) => s.tenant === t.name);
+        for (const sync of syncs) {
+            // Keyed by tenant and name: adding a sync or tenant never renames another.
+            new FluxSync(`sync-${t.name}/${sync.name}`, {
+                name: sync.name,
+                source: sync.source,
+                path: sync.path,
+                prune: sync.prune,
+                interval: sync.interval,
+                timeout: sync.timeout,
+                wait: sync.wait,
+                tenant,
+                cluster,
+                fluxInstance: fluxSystem.instance,
+            });
+        }
+        return [t.name, { namespace: tenant.namespaceName, syncs: syncs.map((s) => s.name) }] as const;
+    });
 
     return {
         clusterName: cluster.clusterName,
-        kubeconfig: pulumi.secret(cluster.kubeconfig),
-        fluxNamespace: flux.namespaceName,
-        tenants: Object.fromEntries(
-            [...tenants.values()].map(({ config: t, component }) => [
-                t.name,
-                {
-                    namespace: component.namespaceName,
-                    syncs: config.syncs.filter((s) => s.tenant === t.name).map((s) => s.name),
-                },
-            ]),
-        ),
+        kubeconfig: cluster.kubeconfig,
+        fluxNamespace: fluxSystem.namespaceName,
+        tenants: Object.fromEntries(tenants),
     };
 }

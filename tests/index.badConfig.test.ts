@@ -18,8 +18,8 @@ pulumi.runtime.setAllConfig({
 });
 
 describe("index.ts with bad config on a machine that lacks something", () => {
-    it("throws one ConfigError listing the config's and the machine's problems before it registers anything", () => {
-        assert.throws(() => require("../index"), {
+    it("throws one ConfigError listing the config's and the machine's problems before it registers anything", async () => {
+        await assert.rejects(import("../index"), {
             name: "ConfigError",
             message: [
                 "Invalid stack config (1 problem):",

@@ -13,8 +13,8 @@ pulumi.runtime.setAllConfig({
 });
 
 describe("index.ts with good config on a machine that lacks something", () => {
-    it("throws one PrerequisiteError before it registers anything", () => {
-        assert.throws(() => require("../index"), {
+    it("throws one PrerequisiteError before it registers anything", async () => {
+        await assert.rejects(import("../index"), {
             name: "PrerequisiteError",
             message: `Missing prerequisites (1 problem):\n  - fluxstack:cluster.context: no context "qa" in ${FIXTURE_KUBECONFIG} (contexts: lab, prod)`,
         });

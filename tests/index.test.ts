@@ -2,8 +2,7 @@ import * as assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { installMocks, promiseOf, record } from "./helpers/mocks";
-import { FIXTURE_KUBECONFIG } from "./helpers/platform";
-import { stackConfigMap } from "./helpers/stackFiles";
+import { FIXTURE_KUBECONFIG, stackConfigMap } from "./helpers/stackFiles";
 
 installMocks();
 // What the engine hands the program: the dev stack file, with the test kubeconfig.
@@ -14,13 +13,15 @@ pulumi.runtime.setAllConfig({
 
 describe("index.ts, the program as the engine runs it", () => {
     it("reads the stack config, builds the platform and exports the outputs", async () => {
-        let program: any;
-        const resources = await record(() => {
-            program = require("../index");
+        let program: typeof import("../index") | undefined;
+        // Loaded here, after the mocks and the config, as the engine would load it.
+        const resources = await record(async () => {
+            program = await import("../index");
         });
         assert.ok(resources.has("flux-operator") && resources.has("sync-fluxdemo-dev/flux-dev-kustomization"));
-        assert.equal(await promiseOf(program.fluxNamespace), "flux-system");
-        assert.equal(await promiseOf(program.clusterName), "lab");
-        assert.deepEqual(Object.keys(program.tenants), ["fluxdemo-dev"]);
+        assert.equal(await promiseOf(program!.fluxNamespace), "flux-system");
+        assert.equal(await promiseOf(program!.clusterName), "lab");
+        assert.equal(await pulumi.isSecret(program!.kubeconfig), true);
+        assert.deepEqual(Object.keys(program!.tenants), ["fluxdemo-dev"]);
     });
 });

@@ -2,12 +2,11 @@ import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { EksClusterConfig } from "../../stacks/config";
-import type { KustomizePatch } from "../flux/helmValues";
-import type { ClusterScope } from "./clusterScope";
+import type { KustomizePatch } from "../shared";
 import { arnName } from "./arnName";
+import type { Cluster } from "./cluster";
 import { EksVpc } from "./eksVpc";
-import { FluxWorkloadIdentity } from "./fluxWorkloadIdentity";
+import { type FluxIdentityOptions, FluxWorkloadIdentity } from "./fluxWorkloadIdentity";
 
 export const EKS_ADMIN_POLICY = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy";
 export const NODE_POLICIES = [
@@ -16,17 +15,72 @@ export const NODE_POLICIES = [
     "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
 ] as const;
 
+/** A small managed node group, unless told otherwise. */
+export const DEFAULT_NODE_GROUP = {
+    instanceTypes: ["t3.medium"],
+    minSize: 2,
+    desiredSize: 2,
+    maxSize: 3,
+    diskSizeGiB: 20,
+} as const;
+
+/** A new VPC for the cluster (see EksVpc). */
+export interface NewVpcOptions {
+    /** The VPC's CIDR, a /16 or wider. Default `10.0.0.0/16`. */
+    cidr?: string;
+    /** Availability zones, two or more: a public and a private subnet in each. Default `2`. */
+    availabilityZones?: number;
+}
+
+/** A VPC that exists already. */
+export interface ExistingVpcOptions {
+    /** The VPC's id. Required. */
+    existingVpcId: string;
+    /** Two or more subnets, in two or more zones, for the nodes. Required. */
+    privateSubnetIds: readonly string[];
+    /** Subnets for public load balancers. Default none. */
+    publicSubnetIds?: readonly string[];
+}
+
+/** The managed node group, in the private subnets. */
+export interface NodeGroupOptions {
+    /** Default `["t3.medium"]`. */
+    instanceTypes?: readonly string[];
+    /** Sizes, with minSize <= desiredSize <= maxSize. Default `2`, `2`, `3`. */
+    minSize?: number;
+    desiredSize?: number;
+    maxSize?: number;
+    /** Each node's disk, in GiB. Default `20`. */
+    diskSizeGiB?: number;
+}
+
 export interface EksClusterArgs {
-    config: EksClusterConfig;
-    /** The Flux namespace, for the controllers' workload identity. */
-    fluxNamespace: string;
+    /** The EKS cluster's name. Required. */
+    name: string;
+    /** The AWS region; everything here uses its own AWS provider there, never ambient AWS config. Required. */
+    region: string;
+    /** The Kubernetes minor version, pinned (`"1.34"`). Required. */
+    kubernetesVersion: string;
+    /** The network. Default a new VPC: `{cidr: 10.0.0.0/16, availabilityZones: 2}`. */
+    vpc?: NewVpcOptions | ExistingVpcOptions;
+    /** Default `{instanceTypes: [t3.medium], minSize: 2, desiredSize: 2, maxSize: 3, diskSizeGiB: 20}`. */
+    nodeGroup?: NodeGroupOptions;
+    /** IAM roles given cluster-admin by access entries (the creator is admin anyway). Default none. */
+    adminRoleArns?: readonly string[];
+    /** Tags on every AWS resource (the AWS provider's `defaultTags`). Default none. */
+    tags?: Record<string, string>;
+    /** An AWS identity for the Flux controllers (see FluxWorkloadIdentity). Default none. */
+    fluxIdentity?: FluxIdentityOptions;
+    /** The Flux namespace, for the controllers' identity. Default `flux-system`. */
+    fluxNamespace?: string;
 }
 
 /** An EKS cluster (API authentication, access entries), its managed node group, VPC and Kubernetes provider. */
-export class EksCluster extends pulumi.ComponentResource implements ClusterScope {
+export class EksCluster extends pulumi.ComponentResource implements Cluster {
     public readonly cluster: eks.Cluster;
     public readonly nodeGroup: eks.ManagedNodeGroup;
     public readonly vpc?: EksVpc;
+    public readonly fluxIdentity?: FluxWorkloadIdentity;
     public readonly provider: k8s.Provider;
     public readonly clusterName: pulumi.Output<string>;
     public readonly kubeconfig: pulumi.Output<string>;
@@ -36,11 +90,19 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterScope
 
     constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("fluxstack:cluster:EksCluster", name, {}, opts);
-        const { config } = args;
-        // One AWS provider for everything below, with the stack's region and tags: nothing uses ambient AWS config.
+        const vpcArgs: NewVpcOptions | ExistingVpcOptions = args.vpc ?? {};
+        const nodeGroup: Required<NodeGroupOptions> = {
+            instanceTypes: args.nodeGroup?.instanceTypes ?? DEFAULT_NODE_GROUP.instanceTypes,
+            minSize: args.nodeGroup?.minSize ?? DEFAULT_NODE_GROUP.minSize,
+            desiredSize: args.nodeGroup?.desiredSize ?? DEFAULT_NODE_GROUP.desiredSize,
+            maxSize: args.nodeGroup?.maxSize ?? DEFAULT_NODE_GROUP.maxSize,
+            diskSizeGiB: args.nodeGroup?.diskSizeGiB ?? DEFAULT_NODE_GROUP.diskSizeGiB,
+        };
+        const tags = args.tags ?? {};
+        // One AWS provider for everything below, with the given region and tags: nothing uses ambient AWS config.
         const awsProvider = new aws.Provider(
             `${name}-aws`,
-            { region: config.region, defaultTags: { tags: config.tags } },
+            { region: args.region, defaultTags: { tags } },
             { parent: this },
         );
         const parent = { parent: this, providers: { aws: awsProvider } }; // for components
@@ -49,18 +111,18 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterScope
         let vpcId: pulumi.Input<string>;
         let privateSubnetIds: pulumi.Input<string>[];
         let publicSubnetIds: pulumi.Input<string>[] | undefined;
-        if (config.vpc.existingVpcId !== undefined && config.vpc.privateSubnetIds !== undefined) {
-            vpcId = config.vpc.existingVpcId;
-            privateSubnetIds = config.vpc.privateSubnetIds;
-            publicSubnetIds = config.vpc.publicSubnetIds;
+        if ("existingVpcId" in vpcArgs) {
+            vpcId = vpcArgs.existingVpcId;
+            privateSubnetIds = [...vpcArgs.privateSubnetIds];
+            publicSubnetIds = vpcArgs.publicSubnetIds && [...vpcArgs.publicSubnetIds];
         } else {
             this.vpc = new EksVpc(
                 `${name}-network`,
                 {
-                    cidr: config.vpc.cidr,
-                    availabilityZones: config.vpc.availabilityZones,
-                    clusterName: config.name,
-                    tags: config.tags,
+                    cidr: vpcArgs.cidr,
+                    availabilityZones: vpcArgs.availabilityZones,
+                    clusterName: args.name,
+                    tags,
                 },
                 parent,
             );
@@ -93,8 +155,8 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterScope
         this.cluster = new eks.Cluster(
             `${name}-eks`,
             {
-                name: config.name,
-                version: config.kubernetesVersion,
+                name: args.name,
+                version: args.kubernetesVersion,
                 vpcId,
                 privateSubnetIds,
                 publicSubnetIds,
@@ -103,7 +165,7 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterScope
                 authenticationMode: eks.AuthenticationMode.Api,
                 // Keyed by the role, not its place in the list: removing one admin leaves the others' entries alone.
                 accessEntries: Object.fromEntries(
-                    config.adminRoleArns.map((principalArn) => [
+                    (args.adminRoleArns ?? []).map((principalArn) => [
                         `admin-${arnName(principalArn)}`,
                         {
                             principalArn,
@@ -113,8 +175,8 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterScope
                         },
                     ]),
                 ),
-                createOidcProvider: config.fluxIdentity.mode === "irsa",
-                tags: config.tags,
+                createOidcProvider: args.fluxIdentity?.mode === "irsa",
+                tags,
             },
             { parent: this, providers: { aws: awsProvider } },
         );
@@ -125,30 +187,25 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterScope
                 cluster: this.cluster,
                 nodeRole,
                 subnetIds: privateSubnetIds,
-                instanceTypes: config.nodeGroup.instanceTypes,
-                diskSize: config.nodeGroup.diskSizeGiB,
+                instanceTypes: [...nodeGroup.instanceTypes],
+                diskSize: nodeGroup.diskSizeGiB,
                 scalingConfig: {
-                    minSize: config.nodeGroup.minSize,
-                    desiredSize: config.nodeGroup.desiredSize,
-                    maxSize: config.nodeGroup.maxSize,
+                    minSize: nodeGroup.minSize,
+                    desiredSize: nodeGroup.desiredSize,
+                    maxSize: nodeGroup.maxSize,
                 },
-                tags: config.tags,
+                tags,
             },
             { parent: this, providers: { aws: awsProvider }, dependsOn: nodePolicies },
         ); // nodes join only with these policies
 
-        if (config.fluxIdentity.mode !== "none") {
-            const identity = new FluxWorkloadIdentity(
+        if (args.fluxIdentity) {
+            this.fluxIdentity = new FluxWorkloadIdentity(
                 `${name}-flux-identity`,
-                {
-                    identity: config.fluxIdentity,
-                    cluster: this.cluster,
-                    fluxNamespace: args.fluxNamespace,
-                    tags: config.tags,
-                },
+                { ...args.fluxIdentity, cluster: this.cluster, fluxNamespace: args.fluxNamespace, tags },
                 parent,
             );
-            this.fluxPatches = identity.patches;
+            this.fluxPatches = this.fluxIdentity.patches;
         } else {
             this.fluxPatches = pulumi.output([]);
         }
@@ -166,6 +223,16 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterScope
                 dependsOn: [this.nodeGroup],
             },
         );
-        this.registerOutputs({ clusterName: this.clusterName });
+        this.registerOutputs({
+            cluster: this.cluster,
+            nodeGroup: this.nodeGroup,
+            vpc: this.vpc,
+            fluxIdentity: this.fluxIdentity,
+            provider: this.provider,
+            clusterName: this.clusterName,
+            kubeconfig: this.kubeconfig,
+            deletedWith: this.deletedWith,
+            fluxPatches: this.fluxPatches,
+        });
     }
 }

@@ -1,14 +1,18 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
+export const DEFAULT_VPC_CIDR = "10.0.0.0/16";
+export const DEFAULT_AVAILABILITY_ZONES = 2;
+
 export interface EksVpcArgs {
-    /** The VPC's CIDR; each subnet gets a /20 carved from it. */
-    cidr: string;
-    /** How many availability zones to spread subnets over (EKS needs at least two). */
-    availabilityZones: number;
-    /** The cluster's name, for the subnet tags the AWS load balancer controller looks for. */
+    /** The VPC's CIDR, a /16 or wider; each subnet gets a /20 carved from it. Default `10.0.0.0/16`. */
+    cidr?: string;
+    /** How many availability zones to spread subnets over (EKS needs at least two). Default `2`. */
+    availabilityZones?: number;
+    /** The cluster's name, for the subnet tags the AWS load balancer controller looks for. Required. */
     clusterName: string;
-    tags: Record<string, string>;
+    /** Tags on every resource, besides the AWS provider's default tags. Default none. */
+    tags?: Record<string, string>;
 }
 
 /** The /20 block number `index` of a /16-or-wider CIDR (10.0.0.0/16, 3 -> 10.0.48.0/20). */
@@ -32,13 +36,15 @@ export class EksVpc extends pulumi.ComponentResource {
 
     constructor(name: string, args: EksVpcArgs, opts?: pulumi.ComponentResourceOptions) {
         super("fluxstack:cluster:EksVpc", name, {}, opts);
+        const cidr = args.cidr ?? DEFAULT_VPC_CIDR;
+        const zoneCount = args.availabilityZones ?? DEFAULT_AVAILABILITY_ZONES;
         const tags = (extra: Record<string, string> = {}) => ({ ...args.tags, ...extra });
         const parent = { parent: this };
 
         const vpc = new aws.ec2.Vpc(
             `${name}-vpc`,
             {
-                cidrBlock: args.cidr,
+                cidrBlock: cidr,
                 enableDnsHostnames: true,
                 enableDnsSupport: true,
                 tags: tags({ Name: name }),
@@ -58,12 +64,12 @@ export class EksVpc extends pulumi.ComponentResource {
         );
 
         const clusterTag = `kubernetes.io/cluster/${args.clusterName}`;
-        const publicSubnets = Array.from({ length: args.availabilityZones }, (_, i) => {
+        const publicSubnets = Array.from({ length: zoneCount }, (_, i) => {
             const subnet = new aws.ec2.Subnet(
                 `${name}-public-${i}`,
                 {
                     vpcId: vpc.id,
-                    cidrBlock: subnetCidr(args.cidr, i),
+                    cidrBlock: subnetCidr(cidr, i),
                     availabilityZone: zones.names[i],
                     mapPublicIpOnLaunch: false,
                     tags: tags({ Name: `${name}-public-${i}`, "kubernetes.io/role/elb": "1", [clusterTag]: "shared" }),
@@ -97,12 +103,12 @@ export class EksVpc extends pulumi.ComponentResource {
             },
             parent,
         );
-        const privateSubnets = Array.from({ length: args.availabilityZones }, (_, i) => {
+        const privateSubnets = Array.from({ length: zoneCount }, (_, i) => {
             const subnet = new aws.ec2.Subnet(
                 `${name}-private-${i}`,
                 {
                     vpcId: vpc.id,
-                    cidrBlock: subnetCidr(args.cidr, args.availabilityZones + i),
+                    cidrBlock: subnetCidr(cidr, zoneCount + i),
                     availabilityZone: zones.names[i],
                     tags: tags({
                         Name: `${name}-private-${i}`,
@@ -123,6 +129,10 @@ export class EksVpc extends pulumi.ComponentResource {
         this.vpcId = vpc.id;
         this.publicSubnetIds = publicSubnets.map((s) => s.id);
         this.privateSubnetIds = privateSubnets.map((s) => s.id);
-        this.registerOutputs({ vpcId: this.vpcId });
+        this.registerOutputs({
+            vpcId: this.vpcId,
+            publicSubnetIds: this.publicSubnetIds,
+            privateSubnetIds: this.privateSubnetIds,
+        });
     }
 }

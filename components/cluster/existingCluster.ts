@@ -1,22 +1,25 @@
 import * as fs from "node:fs";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { ClusterScope } from "./clusterScope";
+import type { KustomizePatch } from "../shared";
+import type { Cluster } from "./cluster";
 import { minifyKubeconfig } from "./minifyKubeconfig";
 
 export interface ExistingClusterArgs {
-    /** Path of the kubeconfig file (resolved by the config loader). */
+    /** The kubeconfig file. Required (the component reads no ambient kubeconfig). */
     kubeconfigPath: string;
-    /** Context to use; default the file's current context. */
+    /** The context to use. Default the file's current context. */
     context?: string;
 }
 
 /** A cluster this program does not own: it only builds a provider from the given kubeconfig's one context. */
-export class ExistingCluster extends pulumi.ComponentResource implements ClusterScope {
+export class ExistingCluster extends pulumi.ComponentResource implements Cluster {
     public readonly provider: k8s.Provider;
     /** The context's name, which stands for the cluster's name. */
     public readonly clusterName: pulumi.Output<string>;
     public readonly kubeconfig: pulumi.Output<string>;
+    /** Always empty: this component sets up no workload identity on a cluster it does not own. */
+    public readonly fluxPatches: pulumi.Output<KustomizePatch[]>;
 
     constructor(name: string, args: ExistingClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("fluxstack:cluster:ExistingCluster", name, {}, opts);
@@ -24,6 +27,12 @@ export class ExistingCluster extends pulumi.ComponentResource implements Cluster
         this.kubeconfig = pulumi.secret(kubeconfig);
         this.clusterName = pulumi.output(context);
         this.provider = new k8s.Provider(`${name}-provider`, { kubeconfig: this.kubeconfig }, { parent: this });
-        this.registerOutputs({ clusterName: this.clusterName });
+        this.fluxPatches = pulumi.output([]);
+        this.registerOutputs({
+            provider: this.provider,
+            clusterName: this.clusterName,
+            kubeconfig: this.kubeconfig,
+            fluxPatches: this.fluxPatches,
+        });
     }
 }

@@ -1,17 +1,33 @@
 import * as aws from "@pulumi/aws";
 import type * as eks from "@pulumi/eks";
 import * as pulumi from "@pulumi/pulumi";
-import type { EksClusterConfig } from "../../stacks/config";
-import type { KustomizePatch } from "../flux/helmValues";
+import { DEFAULT_FLUX_NAMESPACE, type KustomizePatch } from "../shared";
 import { arnName } from "./arnName";
 
-type Identity = Exclude<EksClusterConfig["fluxIdentity"], { mode: "none" }>;
+/** The Flux controllers that get the role unless told otherwise: the one that pulls sources. */
+export const DEFAULT_IDENTITY_CONTROLLERS = ["source-controller"] as const;
 
-export interface FluxWorkloadIdentityArgs {
-    identity: Identity;
+/** An AWS identity for the Flux controllers: one IAM role, and how the controllers get it. */
+export interface FluxIdentityOptions {
+    /**
+     * `irsa`: the cluster's OIDC provider trusts the controllers' service accounts, which carry a role annotation
+     * (patched in through the Flux instance). `podIdentity`: the Pod Identity agent add-on and one association per
+     * controller. Required.
+     */
+    mode: "irsa" | "podIdentity";
+    /** IAM policies attached to the role (e.g. AmazonEC2ContainerRegistryReadOnly). Required, one or more. */
+    policyArns: readonly string[];
+    /** The Flux controllers (service accounts) that get the role. Default `["source-controller"]`. */
+    controllers?: readonly string[];
+}
+
+export interface FluxWorkloadIdentityArgs extends FluxIdentityOptions {
+    /** The EKS cluster; for `irsa` it must have been made with `createOidcProvider`. Required. */
     cluster: eks.Cluster;
-    fluxNamespace: string;
-    tags: Record<string, string>;
+    /** The namespace of the controllers' service accounts. Default `flux-system`. */
+    fluxNamespace?: string;
+    /** Tags on the role, besides the AWS provider's default tags. Default none. */
+    tags?: Record<string, string>;
 }
 
 /** The kustomize patch that annotates the controllers' service accounts with an IRSA role. */
@@ -36,11 +52,13 @@ export class FluxWorkloadIdentity extends pulumi.ComponentResource {
 
     constructor(name: string, args: FluxWorkloadIdentityArgs, opts?: pulumi.ComponentResourceOptions) {
         super("fluxstack:cluster:FluxWorkloadIdentity", name, {}, opts);
-        const { identity, cluster, fluxNamespace } = args;
-        const subjects = identity.controllers.map((c) => `system:serviceaccount:${fluxNamespace}:${c}`);
+        const { cluster } = args;
+        const fluxNamespace = args.fluxNamespace ?? DEFAULT_FLUX_NAMESPACE;
+        const controllers = args.controllers ?? DEFAULT_IDENTITY_CONTROLLERS;
+        const subjects = controllers.map((c) => `system:serviceaccount:${fluxNamespace}:${c}`);
 
         const trustPolicy =
-            identity.mode === "irsa"
+            args.mode === "irsa"
                 ? pulumi.all([cluster.oidcProviderArn, cluster.oidcIssuer]).apply(([arn, issuer]) =>
                       JSON.stringify({
                           Version: "2012-10-17",
@@ -75,7 +93,7 @@ export class FluxWorkloadIdentity extends pulumi.ComponentResource {
             { assumeRolePolicy: trustPolicy, tags: args.tags },
             { parent: this },
         );
-        for (const policyArn of identity.policyArns) {
+        for (const policyArn of args.policyArns) {
             new aws.iam.RolePolicyAttachment(
                 `${name}-${arnName(policyArn)}`,
                 { role: this.role.name, policyArn },
@@ -83,8 +101,8 @@ export class FluxWorkloadIdentity extends pulumi.ComponentResource {
             );
         }
 
-        if (identity.mode === "irsa") {
-            this.patches = this.role.arn.apply((arn) => [irsaPatch(identity.controllers, arn)]);
+        if (args.mode === "irsa") {
+            this.patches = this.role.arn.apply((arn) => [irsaPatch(controllers, arn)]);
         } else {
             const agent = new aws.eks.Addon(
                 `${name}-pod-identity-agent`,
@@ -94,7 +112,7 @@ export class FluxWorkloadIdentity extends pulumi.ComponentResource {
                 },
                 { parent: this },
             );
-            const associations = identity.controllers.map(
+            const associations = controllers.map(
                 (controller) =>
                     new aws.eks.PodIdentityAssociation(
                         `${name}-${controller}`,
@@ -111,6 +129,6 @@ export class FluxWorkloadIdentity extends pulumi.ComponentResource {
             // gets no credentials until it restarts.
             this.patches = pulumi.all(associations.map((a) => a.associationId)).apply((): KustomizePatch[] => []);
         }
-        this.registerOutputs({ roleArn: this.role.arn });
+        this.registerOutputs({ role: this.role, patches: this.patches });
     }
 }

@@ -1,5 +1,5 @@
 export * from "./arnName";
-export * from "./clusterScope";
+export * from "./cluster";
 export * from "./eksCluster";
 export * from "./eksVpc";
 export * from "./existingCluster";

@@ -1,26 +1,33 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { KindClusterConfig } from "../../stacks/config";
-import type { ClusterScope } from "./clusterScope";
-import { renderKindConfig } from "./kindConfig";
+import type { KustomizePatch } from "../shared";
+import type { Cluster } from "./cluster";
+import { type KindLayout, renderKindConfig } from "./kindConfig";
 import { KindClusterResource } from "./kindProvider";
 
+export interface KindClusterArgs extends KindLayout {
+    /** The kind executable; a new path updates the cluster in place. Default `kind` on PATH. */
+    kindBinary?: string;
+}
+
 /** A local Kind cluster and the provider built from its kubeconfig. */
-export class KindCluster extends pulumi.ComponentResource implements ClusterScope {
+export class KindCluster extends pulumi.ComponentResource implements Cluster {
     public readonly cluster: KindClusterResource;
     public readonly provider: k8s.Provider;
     public readonly clusterName: pulumi.Output<string>;
     public readonly kubeconfig: pulumi.Output<string>;
     public readonly deletedWith: pulumi.Resource;
+    /** Always empty: nothing on a Kind cluster needs patching into Flux. */
+    public readonly fluxPatches: pulumi.Output<KustomizePatch[]>;
 
-    constructor(name: string, cfg: KindClusterConfig, opts?: pulumi.ComponentResourceOptions) {
+    constructor(name: string, args: KindClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("fluxstack:cluster:KindCluster", name, {}, opts);
         this.cluster = new KindClusterResource(
             `${name}-kind`,
             {
-                name: cfg.name,
-                config: renderKindConfig(cfg),
-                kindBinary: cfg.kindBinary,
+                name: args.name,
+                config: renderKindConfig(args),
+                kindBinary: args.kindBinary ?? "kind",
             },
             { parent: this },
         );
@@ -28,6 +35,14 @@ export class KindCluster extends pulumi.ComponentResource implements ClusterScop
         this.clusterName = this.cluster.name;
         this.kubeconfig = pulumi.secret(this.cluster.kubeconfig);
         this.provider = new k8s.Provider(`${name}-provider`, { kubeconfig: this.kubeconfig }, { parent: this });
-        this.registerOutputs({ clusterName: this.clusterName });
+        this.fluxPatches = pulumi.output([]);
+        this.registerOutputs({
+            cluster: this.cluster,
+            provider: this.provider,
+            clusterName: this.clusterName,
+            kubeconfig: this.kubeconfig,
+            deletedWith: this.deletedWith,
+            fluxPatches: this.fluxPatches,
+        });
     }
 }

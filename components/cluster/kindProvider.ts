@@ -1,11 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { kindCommandLines } from "./kindConfig";
 
-/** Inputs of the KindClusterResource; every one of them, when changed, replaces the cluster. */
+/** Inputs of the KindClusterResource. A new name or config replaces the cluster; a new kindBinary updates in place. */
 export interface KindClusterInputs {
     name: string;
     /** The rendered Kind config file. */
     config: string;
+    /** The kind executable that creates, reads and deletes the cluster. */
     kindBinary: string;
 }
 

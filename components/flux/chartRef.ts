@@ -1,19 +1,41 @@
 import * as path from "node:path";
-import type { FluxConfig } from "../../stacks/config";
 
 /** The two charts this stack installs; the release names are fixed (see fluxSystem.ts). */
 export type FluxChart = "flux-operator" | "flux-instance";
 
-/** Where Helm finds a chart: an OCI reference at a pinned version, or a local chart directory. */
+/** The chart repository and version this component is tested against (the charts in ../shared/reference). */
+export const DEFAULT_CHART_REPOSITORY = "oci://ghcr.io/controlplaneio-fluxcd/charts";
+export const DEFAULT_CHART_VERSION = "0.49.0";
+
+/** Where Helm finds both charts: an OCI repository at a pinned version, or a folder holding both chart directories. */
+export type ChartSource =
+    | {
+          source: "oci";
+          /** The OCI repository holding both charts. Default `oci://ghcr.io/controlplaneio-fluxcd/charts`. */
+          repository?: string;
+          /** The charts' version. Default `0.49.0`. */
+          version?: string;
+      }
+    | {
+          source: "local";
+          /** A folder holding `flux-operator/` and `flux-instance/` (air-gapped clusters, tests). Required. */
+          directory: string;
+      };
+
+/** Where Helm finds one chart: an OCI reference at a pinned version, or a local chart directory. */
 export interface ChartRef {
     chart: string;
     version?: string;
 }
 
-export function chartRef(charts: FluxConfig["charts"], chart: FluxChart, projectDir = process.cwd()): ChartRef {
+/** `projectDir`: the folder a local `directory` is relative to. */
+export function chartRef(charts: ChartSource, chart: FluxChart, projectDir: string): ChartRef {
     switch (charts.source) {
         case "oci":
-            return { chart: `${charts.repository}/${chart}`, version: charts.version };
+            return {
+                chart: `${charts.repository ?? DEFAULT_CHART_REPOSITORY}/${chart}`,
+                version: charts.version ?? DEFAULT_CHART_VERSION,
+            };
         case "local":
             return { chart: path.resolve(projectDir, charts.directory, chart) };
         default: {

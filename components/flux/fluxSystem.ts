@@ -1,23 +1,37 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { StackConfig } from "../../stacks/config";
-import { type ClusterScope, inCluster } from "../cluster/clusterScope";
-import { type FluxChart, chartRef } from "./chartRef";
-import { instanceValues, type KustomizePatch, operatorValues } from "./helmValues";
-import { PROBE_POLICY_NAME, probePolicySpec } from "./probePolicy";
+import { type ClusterScope, DEFAULT_FLUX_NAMESPACE, inCluster, type KustomizePatch } from "../shared";
+import { type ChartSource, chartRef, type FluxChart } from "./chartRef";
+import {
+    DEFAULT_RELEASE_TIMEOUT_SECONDS,
+    type FluxInstanceOptions,
+    type FluxOperatorOptions,
+    instanceValues,
+    operatorValues,
+} from "./helmValues";
+import { PROBE_POLICY_NAME, type ProbePolicyOptions, probePolicySpec } from "./probePolicy";
 
 /** The release names are fixed: the instance chart's health-check Job runs as the `flux-operator` account. */
 export const OPERATOR_RELEASE = "flux-operator";
 export const INSTANCE_RELEASE = "flux";
 
 export interface FluxSystemArgs {
-    /** The validated `flux` config. */
-    flux: StackConfig["flux"];
+    /** The cluster to install into: its one provider, and what in-cluster objects are deleted with. Required. */
     cluster: ClusterScope;
-    /** Extra kustomize patches for the Flux controllers (workload identity on EKS). */
-    patches?: pulumi.Input<KustomizePatch[]>;
-    /** Folder that local chart directories are relative to; default the working directory. */
+    /** The namespace of the operator and the instance; this component makes it. Default `flux-system`. */
+    namespace?: string;
+    /** Where Helm finds the charts. Default `{source: oci}`: `oci://ghcr.io/controlplaneio-fluxcd/charts` at `0.49.0`. */
+    charts?: ChartSource;
+    /** The folder a local `charts.directory` is relative to. Default the working directory. */
     projectDir?: string;
+    /** The operator release. Default: each field's default. */
+    operator?: FluxOperatorOptions;
+    /** The instance release. Default: each field's default. */
+    instance?: FluxInstanceOptions;
+    /** The probe NetworkPolicy. Default: made, with the demo's blocks and ports. */
+    probePolicy?: ProbePolicyOptions;
+    /** Kustomize patches for the controllers (e.g. the IRSA role annotation); the instance waits for them. Default none. */
+    patches?: pulumi.Input<KustomizePatch[]>;
 }
 
 /**
@@ -34,75 +48,81 @@ export class FluxSystem extends pulumi.ComponentResource {
 
     constructor(name: string, args: FluxSystemArgs, opts?: pulumi.ComponentResourceOptions) {
         super("fluxstack:flux:FluxSystem", name, {}, opts);
-        const { flux, cluster } = args;
+        const { cluster, operator = {}, instance = {}, probePolicy = {} } = args;
+        const namespace = args.namespace ?? DEFAULT_FLUX_NAMESPACE;
+        const charts: ChartSource = args.charts ?? { source: "oci" };
 
         // Made here rather than by Helm (createNamespace) so that the probe policy can exist before any pod.
         this.namespace = new k8s.core.v1.Namespace(
             `${name}-namespace`,
-            {
-                metadata: { name: flux.namespace },
-            },
+            { metadata: { name: namespace } },
             inCluster(cluster, this),
         );
         this.namespaceName = this.namespace.metadata.name;
 
-        if (flux.probePolicy.enabled) {
+        if (probePolicy.enabled ?? true) {
             this.probePolicy = new k8s.networking.v1.NetworkPolicy(
                 `${name}-probe-policy`,
                 {
                     metadata: { name: PROBE_POLICY_NAME, namespace: this.namespaceName },
-                    spec: probePolicySpec(flux.namespace, flux.probePolicy.cidrs, flux.probePolicy.ports),
+                    spec: probePolicySpec(namespace, probePolicy.cidrs, probePolicy.ports),
                 },
                 inCluster(cluster, this),
             );
         }
 
-        const release = (
-            child: string,
-            releaseName: string,
-            chart: FluxChart,
-            values: pulumi.Input<Record<string, unknown>>,
-            timeout: number,
-            dependsOn: pulumi.Resource[],
-        ) => {
-            const ref = chartRef(flux.charts, chart, args.projectDir);
+        const release = (r: {
+            child: string;
+            releaseName: string;
+            chart: FluxChart;
+            values: pulumi.Input<Record<string, unknown>>;
+            timeoutSeconds: number;
+            dependsOn: pulumi.Resource[];
+        }) => {
+            const ref = chartRef(charts, r.chart, args.projectDir ?? process.cwd());
             return new k8s.helm.v3.Release(
-                `${name}-${child}`,
+                `${name}-${r.child}`,
                 {
-                    name: releaseName,
+                    name: r.releaseName,
                     chart: ref.chart,
                     version: ref.version,
                     namespace: this.namespaceName,
                     createNamespace: false,
-                    values,
-                    timeout,
+                    values: r.values,
+                    timeout: r.timeoutSeconds,
                 },
-                inCluster(cluster, this, { dependsOn }),
+                inCluster(cluster, this, { dependsOn: r.dependsOn }),
             );
         };
 
-        // Under a mesh the operator's probes only pass once the policy exists; before it, the release would wait
-        // until its timeout and fail.
-        this.operator = release(
-            "operator",
-            OPERATOR_RELEASE,
-            "flux-operator",
-            operatorValues(flux),
-            flux.operator.timeoutSeconds,
-            this.probePolicy ? [this.probePolicy] : [],
-        );
+        this.operator = release({
+            child: "operator",
+            releaseName: OPERATOR_RELEASE,
+            chart: "flux-operator",
+            values: operatorValues(operator),
+            timeoutSeconds: operator.timeoutSeconds ?? DEFAULT_RELEASE_TIMEOUT_SECONDS,
+            // Under a mesh the operator's probes only pass once the policy exists; before it, the release would
+            // wait until its timeout and fail.
+            dependsOn: this.probePolicy ? [this.probePolicy] : [],
+        });
 
-        // The FluxInstance CRD and the operator that reconciles it come from the operator release; on destroy the
-        // operator must outlive the instance to run its finalizer and remove the controllers.
-        this.instance = release(
-            "instance",
-            INSTANCE_RELEASE,
-            "flux-instance",
-            pulumi.output(args.patches ?? []).apply((patches) => instanceValues(flux, patches)),
-            flux.instance.timeoutSeconds,
-            [this.operator],
-        );
+        this.instance = release({
+            child: "instance",
+            releaseName: INSTANCE_RELEASE,
+            chart: "flux-instance",
+            values: pulumi.output(args.patches ?? []).apply((patches) => instanceValues(instance, patches)),
+            timeoutSeconds: instance.timeoutSeconds ?? DEFAULT_RELEASE_TIMEOUT_SECONDS,
+            // The FluxInstance CRD and the operator that reconciles it come from the operator release; on destroy
+            // the operator must outlive the instance to run its finalizer and remove the controllers.
+            dependsOn: [this.operator],
+        });
 
-        this.registerOutputs({ namespace: this.namespaceName });
+        this.registerOutputs({
+            namespace: this.namespace,
+            probePolicy: this.probePolicy,
+            operator: this.operator,
+            instance: this.instance,
+            namespaceName: this.namespaceName,
+        });
     }
 }

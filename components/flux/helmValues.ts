@@ -1,31 +1,83 @@
-import type { StackConfig } from "../../stacks/config";
+import type { KustomizePatch } from "../shared";
 
-type Flux = StackConfig["flux"];
+/** How long Helm waits for a release to become ready, in seconds, unless told otherwise. */
+export const DEFAULT_RELEASE_TIMEOUT_SECONDS = 600;
 
-/** A kustomize patch the instance applies to the Flux controllers (e.g. an IRSA role annotation). */
-export interface KustomizePatch {
-    target: { kind: string; name?: string; labelSelector?: string };
-    patch: string;
+/** The values of `instance.cluster.type` the flux-instance chart accepts. */
+export const FLUX_CLUSTER_TYPES = ["kubernetes", "openshift", "aws", "azure", "gcp"] as const;
+export type FluxClusterType = (typeof FLUX_CLUSTER_TYPES)[number];
+
+/** Where the Flux controllers' manifests and images come from (`instance.distribution`). */
+export interface FluxDistribution {
+    /** The Flux version, a semver range. */
+    version: string;
+    /** The registry of the controller images. */
+    registry: string;
+    /** The OCI artifact with the controllers' manifests; `""` uses the manifests embedded in the operator. */
+    artifact: string;
+}
+
+export const DEFAULT_DISTRIBUTION: Readonly<FluxDistribution> = {
+    version: "2.x",
+    registry: "ghcr.io/fluxcd",
+    artifact: "oci://ghcr.io/controlplaneio-fluxcd/flux-operator-manifests:latest",
+};
+
+/** The controllers the flux-instance chart installs by default. */
+export const DEFAULT_COMPONENTS = [
+    "source-controller",
+    "kustomize-controller",
+    "helm-controller",
+    "notification-controller",
+] as const;
+
+/** The Flux Operator release. */
+export interface FluxOperatorOptions {
+    /** Chart value `multitenancy.enabled`: Kustomizations run as their tenant's account. Default `true`. */
+    multitenancy?: boolean;
+    /** How long Helm waits for the release to be ready, in seconds. Default `600`. */
+    timeoutSeconds?: number;
+}
+
+/** The Flux instance release: one FluxInstance, which the operator turns into the Flux controllers. */
+export interface FluxInstanceOptions {
+    /** `instance.cluster.type`. Default `kubernetes`. */
+    clusterType?: FluxClusterType;
+    /** `instance.cluster.multitenant`. Default `true`. */
+    multitenant?: boolean;
+    /** Default `{version: 2.x, registry: ghcr.io/fluxcd, artifact: oci://ghcr.io/controlplaneio-fluxcd/flux-operator-manifests:latest}`. */
+    distribution?: Partial<FluxDistribution>;
+    /** The controllers to run. Default the source, kustomize, helm and notification controllers. */
+    components?: readonly string[];
+    /**
+     * The chart's post-install Job that waits for the FluxInstance to be Ready, so that whatever depends on the
+     * release waits until the Flux CRDs and controllers exist. Default `true`.
+     */
+    healthcheck?: boolean;
+    /** How long that Job waits, as a Go duration. Default `5m`. */
+    healthcheckTimeout?: string;
+    /** How long Helm waits for the release to be ready, in seconds. Default `600`. */
+    timeoutSeconds?: number;
 }
 
 /** Values for the flux-operator chart (checked against its values.schema.json in the tests). */
-export function operatorValues(flux: Flux): Record<string, unknown> {
-    return { multitenancy: { enabled: flux.operator.multitenancy } };
+export function operatorValues(operator: FluxOperatorOptions = {}): Record<string, unknown> {
+    return { multitenancy: { enabled: operator.multitenancy ?? true } };
 }
 
 /** Values for the flux-instance chart (checked against its values.schema.json in the tests). */
-export function instanceValues(flux: Flux, patches: readonly KustomizePatch[] = []): Record<string, unknown> {
-    const { instance } = flux;
+export function instanceValues(
+    instance: FluxInstanceOptions = {},
+    patches: readonly KustomizePatch[] = [],
+): Record<string, unknown> {
     return {
         instance: {
-            distribution: { ...instance.distribution },
-            components: [...instance.components],
-            cluster: { type: instance.clusterType, multitenant: instance.multitenant },
+            distribution: { ...DEFAULT_DISTRIBUTION, ...instance.distribution },
+            components: [...(instance.components ?? DEFAULT_COMPONENTS)],
+            cluster: { type: instance.clusterType ?? "kubernetes", multitenant: instance.multitenant ?? true },
             kustomize: { patches: patches.map((p) => ({ target: { ...p.target }, patch: p.patch })) },
         },
-        // The chart's post-install Job waits for the FluxInstance to be Ready, so the release (and everything
-        // that depends on it) waits until the Flux CRDs and controllers exist. The Job runs as the
-        // `flux-operator` service account: the operator release must keep that name.
-        healthcheck: { enabled: instance.healthcheck, timeout: instance.healthcheckTimeout },
+        // The Job runs as the `flux-operator` service account: the operator release must keep that name.
+        healthcheck: { enabled: instance.healthcheck ?? true, timeout: instance.healthcheckTimeout ?? "5m" },
     };
 }

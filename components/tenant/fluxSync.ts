@@ -1,17 +1,18 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { Sync, Tenant as TenantConfig } from "../../stacks/config";
-import { type ClusterScope, inCluster } from "../cluster/clusterScope";
-import { syncManifests } from "./syncManifests";
+import { type ClusterScope, inCluster } from "../shared";
+import { type SyncOptions, syncManifests } from "./syncManifests";
 import type { Tenant } from "./tenant";
 
-export interface FluxSyncArgs {
-    sync: Sync;
-    /** The tenant's config and its created objects. */
-    tenantConfig: TenantConfig;
+export interface FluxSyncArgs extends SyncOptions {
+    /**
+     * The tenant the sync belongs to: it lives in the tenant's namespace, runs as its service account, and waits
+     * for that account and its RoleBinding. Required.
+     */
     tenant: Tenant;
+    /** The cluster, the tenant's. Required. */
     cluster: ClusterScope;
-    /** The Flux instance: its controllers install the source and Kustomization CRDs. */
+    /** The Flux instance: its controllers install the source and Kustomization CRDs. Required. */
     fluxInstance: pulumi.Resource;
 }
 
@@ -23,7 +24,7 @@ export class FluxSync extends pulumi.ComponentResource {
     constructor(name: string, args: FluxSyncArgs, opts?: pulumi.ComponentResourceOptions) {
         super("fluxstack:tenant:FluxSync", name, {}, opts);
         const { cluster, tenant } = args;
-        const manifests = syncManifests(args.sync, args.tenantConfig);
+        const manifests = syncManifests(args, tenant.spec);
 
         this.source = new k8s.apiextensions.CustomResource(
             `${name}-source`,
@@ -50,6 +51,6 @@ export class FluxSync extends pulumi.ComponentResource {
             }),
         );
 
-        this.registerOutputs({ source: this.source.metadata.name, kustomization: this.kustomization.metadata.name });
+        this.registerOutputs({ source: this.source, kustomization: this.kustomization });
     }
 }

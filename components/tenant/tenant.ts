@@ -1,28 +1,31 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { Tenant as TenantConfig } from "../../stacks/config";
-import { type ClusterScope, inCluster } from "../cluster/clusterScope";
-import { tenantManifests } from "./tenantManifests";
+import { type ClusterScope, inCluster } from "../shared";
+import { resolveTenant, type TenantOptions, type TenantSpec, tenantManifests } from "./tenantManifests";
 
-export interface TenantArgs {
-    tenant: TenantConfig;
+export interface TenantArgs extends TenantOptions {
+    /** The cluster the tenant lives on. Required. */
     cluster: ClusterScope;
-    /** The Flux instance: tenants come after it, so that on destroy they are removed before it. */
+    /** The Flux instance: tenants come after it, so that on destroy they are removed before it. Required. */
     fluxInstance: pulumi.Resource;
 }
 
 /** One tenant: its namespace, the service account its syncs run as, that account's RoleBinding, optional token. */
 export class Tenant extends pulumi.ComponentResource {
+    /** The tenant's names with the defaults resolved, known before anything exists (a sync renders from them). */
+    public readonly spec: TenantSpec;
     public readonly namespace: k8s.core.v1.Namespace;
     public readonly serviceAccount: k8s.core.v1.ServiceAccount;
     public readonly roleBinding: k8s.rbac.v1.RoleBinding;
     public readonly tokenSecret?: k8s.core.v1.Secret;
+    /** The namespace's name, known once it exists. */
     public readonly namespaceName: pulumi.Output<string>;
 
     constructor(name: string, args: TenantArgs, opts?: pulumi.ComponentResourceOptions) {
         super("fluxstack:tenant:Tenant", name, {}, opts);
         const { cluster } = args;
-        const manifests = tenantManifests(args.tenant);
+        this.spec = resolveTenant(args);
+        const manifests = tenantManifests(this.spec);
 
         this.namespace = new k8s.core.v1.Namespace(
             `${name}-namespace`,
@@ -76,6 +79,13 @@ export class Tenant extends pulumi.ComponentResource {
             );
         }
 
-        this.registerOutputs({ namespace: this.namespaceName });
+        this.registerOutputs({
+            spec: this.spec,
+            namespace: this.namespace,
+            serviceAccount: this.serviceAccount,
+            roleBinding: this.roleBinding,
+            tokenSecret: this.tokenSecret,
+            namespaceName: this.namespaceName,
+        });
     }
 }

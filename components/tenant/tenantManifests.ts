@@ -1,7 +1,11 @@
-import type { Tenant } from "../../stacks/config";
-
 /** The label Flux's multi-tenancy tooling puts on a tenant's objects. */
 export const TENANT_LABEL = "toolkit.fluxcd.io/tenant";
+
+/**
+ * The ClusterRole a tenant's service account is bound to in its own namespace unless told otherwise. `edit` (built
+ * in) can change a namespace's workloads but not its Roles or RoleBindings, so a tenant cannot widen its own rights.
+ */
+export const DEFAULT_TENANT_CLUSTER_ROLE = "edit";
 
 /** A Kubernetes object as this program renders it: plain data, compared field by field in the tests. */
 export interface Manifest {
@@ -16,13 +20,41 @@ export interface Manifest {
     [field: string]: unknown;
 }
 
+/** Who a tenant is: its name and, where not the defaults, its namespace, account, role and token. */
+export interface TenantOptions {
+    /** The tenant's name: label `toolkit.fluxcd.io/tenant` on its objects. Required. */
+    name: string;
+    /** Its namespace. Default the tenant's name. */
+    namespace?: string;
+    /** The service account its syncs run as. Default the tenant's name. */
+    serviceAccount?: string;
+    /** The ClusterRole bound in its namespace by `<name>-reconciler`. Default `edit`. */
+    clusterRole?: string;
+    /** When set, a long-lived service-account token Secret of this name (the demo's). Default none. */
+    tokenSecretName?: string;
+}
+
+/** A tenant with every default resolved. */
+export type TenantSpec = Required<Omit<TenantOptions, "tokenSecretName">> & Pick<TenantOptions, "tokenSecretName">;
+
+export function resolveTenant(tenant: TenantOptions): TenantSpec {
+    return {
+        name: tenant.name,
+        namespace: tenant.namespace ?? tenant.name,
+        serviceAccount: tenant.serviceAccount ?? tenant.name,
+        clusterRole: tenant.clusterRole ?? DEFAULT_TENANT_CLUSTER_ROLE,
+        tokenSecretName: tenant.tokenSecretName,
+    };
+}
+
 /** The objects of one tenant, as the demo's `1_tenant.yaml` has them (with the bound role configurable). */
-export function tenantManifests(tenant: Tenant): {
+export function tenantManifests(options: TenantOptions): {
     namespace: Manifest;
     serviceAccount: Manifest;
     roleBinding: Manifest;
     tokenSecret?: Manifest;
 } {
+    const tenant = resolveTenant(options);
     const labels = { [TENANT_LABEL]: tenant.name };
     return {
         namespace: { apiVersion: "v1", kind: "Namespace", metadata: { name: tenant.namespace, labels } },

@@ -1,15 +1,14 @@
 // One measurement, in its own process so peak memory is its own: evaluate the program for N tenants under mocks.
 import { installMocks, record } from "../helpers/mocks";
+import { FIXTURE_KUBECONFIG, PROJECT, PROJECT_DIR } from "../helpers/stackFiles";
+import { tenantsConfig } from "./tenantsConfig";
 
 installMocks();
 
-import { loadStackConfig } from "../../stacks/config";
-import { buildPlatform } from "../../stacks/platform";
-import { FIXTURE_KUBECONFIG } from "../helpers/platform";
-import { PROJECT, PROJECT_DIR } from "../helpers/stackFiles";
-import { tenantsConfig } from "./tenantsConfig";
-
 (async () => {
+    // The program loads after the mocks (a static import would be hoisted above installMocks()).
+    const { loadStackConfig } = await import("../../stacks/config");
+    const { buildPlatform } = await import("../../stacks/platform");
     const n = Number(process.argv[2]);
     const start = process.hrtime.bigint();
     const config = loadStackConfig(tenantsConfig(n, { source: "existing", kubeconfig: FIXTURE_KUBECONFIG }), PROJECT, {

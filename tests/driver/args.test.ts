@@ -56,12 +56,28 @@ describe("parseArgs", () => {
             {},
             { ...base, operation: "outputs", stack: "dev", showSecrets: true },
         ],
+        // The forms node:util's parseArgs adds: a value joined to its option.
+        [["up", "--stack=eks"], {}, { ...base, operation: "up", stack: "eks" }],
+        [["up", "-seks"], {}, { ...base, operation: "up", stack: "eks" }],
+        [
+            ["up", "-s", "dev", "--config=flux.namespace=a", "-c", "flux.namespace=b"],
+            {},
+            { ...base, operation: "up", stack: "dev", config: { "fluxstack:flux.namespace": "b" } },
+        ],
+        [
+            ["up", "-s", "dev", "-c", "flux.namespace=b"],
+            { FLUXSTACK_CONFIG: "flux.namespace=a" },
+            { ...base, operation: "up", stack: "dev", config: { "fluxstack:flux.namespace": "b" } },
+        ],
+        [["up", "-s", "dev"], { FLUXSTACK_STACK: "eks" }, { ...base, operation: "up", stack: "dev" }],
+        [["-s", "-x", "up"], {}, { ...base, operation: "up", stack: "-x" }],
     ];
     for (const [argv, env, expected] of good) {
         it(`accepts ${argv.join(" ")}`, () => assert.deepEqual(parseArgs(argv, env), expected));
     }
 
     it("answers --help", () => assert.equal(parseArgs(["up", "--help"]), "help"));
+    it("answers -h, whatever else is missing", () => assert.equal(parseArgs(["-h"]), "help"));
 
     const bad: [string[], NodeJS.ProcessEnv, string][] = [
         [[], {}, "no operation: use one of preview, up, refresh, destroy, outputs, status"],
@@ -79,6 +95,13 @@ describe("parseArgs", () => {
         [["up", "-s", "dev", "--expect-no-changes"], {}, "--expect-no-changes goes with preview"],
         [["destroy", "-s", "dev", "--refresh"], {}, "--refresh goes with preview or up"],
         [["up", "-s", "dev", "--show-secrets"], {}, "--show-secrets goes with outputs"],
+        [["up", "--stack", "--json"], {}, "--stack needs a value"],
+        [["up", "-s", "dev", "-c"], {}, "-c needs a value"],
+        [["up", "-s", "dev", "-x"], {}, "unknown option -x"],
+        [["up", "-s", "dev", "--json=yes"], {}, "--json takes no value"],
+        [["up", "-s", "dev", "--", "preview"], {}, "unknown option --"],
+        [["up", "--force", "--help"], {}, "unknown option --force"],
+        [["up", "-s", "dev", "--config=novalue"], {}, '--config: expected KEY=VALUE, got "novalue"'],
     ];
     for (const [argv, env, message] of bad) {
         it(`rejects ${argv.join(" ") || "(nothing)"}`, () => {

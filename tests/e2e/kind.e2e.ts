@@ -105,8 +105,17 @@ describe("e2e: the kind stack without a container engine", () => {
             renderKindConfig(kindClusterSchema.parse({ source: "kind" })),
         );
         assert.equal(outputs!.clusterName, "fluxdemo");
-        for (const ns of ["fluxdemo-dev", "fluxdemo-stage", "fluxdemo-prod"])
-            assert.ok(getJson(cp, ["kustomization", "-n", ns, "-o", "name"]) !== undefined);
+        // Each tenant's Kustomization, by name (getJson is undefined for an object that is not there).
+        const kustomizations = {
+            "fluxdemo-dev": "flux-dev",
+            "fluxdemo-stage": "flux-stage-prod",
+            "fluxdemo-prod": "flux-stage-prod",
+        };
+        for (const [ns, name] of Object.entries(kustomizations)) {
+            const k = getJson(cp, ["kustomization", name, "-n", ns]);
+            assert.equal(k?.metadata?.name, name, `Kustomization ${ns}/${name}`);
+            assert.equal(k.spec.serviceAccountName, ns, `${ns}/${name} runs as the tenant`);
+        }
         assert.equal(getJson(cp, ["fluxinstance", "flux", "-n", "flux-system"]).spec.cluster.type, "kubernetes");
     });
 

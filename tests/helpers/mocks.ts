@@ -1,3 +1,4 @@
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 
 /** One registered resource, as the tests see it. */
@@ -7,6 +8,8 @@ export interface Recorded {
     custom: boolean;
     /** Inputs, with every Output resolved. */
     inputs: Record<string, any>;
+    /** The inputs given as secret Outputs (top-level keys), as the engine would store them encrypted. */
+    secretInputs: Set<string>;
     /** The provider option (its resource name), when one was given. */
     provider?: string;
     parent?: string;
@@ -44,11 +47,25 @@ export function registered(): readonly string[] {
     return registrations;
 }
 
+const PROJECT_DIR = path.resolve(__dirname, "..", "..");
+/** The program's own modules: they must load after the mocks, as in Pulumi's testing examples. */
+const PROGRAM = [path.join(PROJECT_DIR, "components") + path.sep, path.join(PROJECT_DIR, "stacks") + path.sep];
+
 /**
  * Installs Pulumi mocks that echo inputs (plus a few outputs of remote components) and throw on any call
- * they do not know. Must run before the program's modules are imported.
+ * they do not know. Must run before the program's modules load: a test imports them afterwards, with `await
+ * import(...)` (static imports are hoisted above any call); this throws if one has loaded already.
  */
 export function installMocks(): void {
+    const early = Object.keys(require.cache).filter(
+        (file) => PROGRAM.some((dir) => file.startsWith(dir)) || file === path.join(PROJECT_DIR, "index.ts"),
+    );
+    if (early.length > 0) {
+        const first = path.relative(PROJECT_DIR, early[0]);
+        throw new Error(
+            `installMocks() after the program loaded (${first} and ${early.length - 1} more): import it with await import() after the mocks`,
+        );
+    }
     pulumi.runtime.setMocks(
         {
             newResource(args) {
@@ -121,6 +138,10 @@ export async function record(program: () => unknown): Promise<Map<string, Record
                         (await Promise.all(explicitList.map(nameOf))).filter((n): n is string => !!n),
                     );
                     const implicitNames = (await Promise.all(implicit.map(nameOf))).filter((n): n is string => !!n);
+                    const secretInputs = new Set<string>();
+                    for (const [key, value] of Object.entries(args.props ?? {})) {
+                        if (pulumi.Output.isInstance(value) && (await pulumi.isSecret(value))) secretInputs.add(key);
+                    }
                     return {
                         type: args.type,
                         name: args.name,
@@ -129,6 +150,7 @@ export async function record(program: () => unknown): Promise<Map<string, Record
                         inputs: JSON.parse(
                             JSON.stringify((await promiseOf(args.props as Record<string, any>)) ?? {}, resourceAsName),
                         ),
+                        secretInputs,
                         provider: await nameOf(opts.provider),
                         parent: await nameOf(args.opts.parent),
                         deletedWith: await nameOf(opts.deletedWith),

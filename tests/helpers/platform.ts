@@ -1,10 +1,9 @@
-import * as path from "node:path";
 import { loadStackConfig, type StackConfig } from "../../stacks/config";
 import { buildPlatform, type PlatformOutputs } from "../../stacks/platform";
 import { type Recorded, record } from "./mocks";
-import { PROJECT, PROJECT_DIR, stackConfigMap } from "./stackFiles";
+import { FIXTURE_KUBECONFIG, PROJECT, PROJECT_DIR, stackConfigMap } from "./stackFiles";
 
-export const FIXTURE_KUBECONFIG = path.join(PROJECT_DIR, "tests", "fixtures", "kubeconfig.yaml");
+// This module loads the program: a mock test imports it with `await import()`, after installMocks().
 
 /** Loads a stack file's config as the program would (KUBECONFIG pointing at the test fixture). */
 export function stackConfig(stack: string, overrides: Record<string, string> = {}): StackConfig {

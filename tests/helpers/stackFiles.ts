@@ -8,6 +8,8 @@ export const PROJECT_DIR = path.resolve(__dirname, "..", "..");
 export const SHARED_DIR = path.resolve(PROJECT_DIR, "..", "shared");
 export const REFERENCE_DIR = path.join(SHARED_DIR, "reference");
 export const SEED_DIR = path.join(SHARED_DIR, "seed");
+/** The kubeconfig the mock tests use for an existing cluster: two contexts, `lab` current. */
+export const FIXTURE_KUBECONFIG = path.join(PROJECT_DIR, "tests", "fixtures", "kubeconfig.yaml");
 
 /** A stack file's config as the engine hands it to the program: `project:key` -> string (JSON for objects). */
 export function stackConfigMap(stack: string): Record<string, string> {

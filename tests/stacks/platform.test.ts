@@ -1,10 +1,11 @@
 import * as assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import * as pulumi from "@pulumi/pulumi";
 import { installMocks, promiseOf } from "../helpers/mocks";
 
 installMocks();
-
-import { buildUnderMocks, get, stackConfig } from "../helpers/platform";
+// The program loads only now, after the mocks (a static import would be hoisted above installMocks()).
+const program = import("../helpers/platform");
 
 const CLUSTER_RESOURCE: Record<string, string | undefined> = {
     dev: undefined,
@@ -34,6 +35,32 @@ function expectedInCluster(
     ];
 }
 
+/** Each stack's outputs but the kubeconfig, as `pulumi stack output` would show them. */
+const OUTPUTS = {
+    dev: {
+        clusterName: "lab",
+        fluxNamespace: "flux-system",
+        tenants: { "fluxdemo-dev": { namespace: "fluxdemo-dev", syncs: ["flux-dev"] } },
+    },
+    kind: {
+        clusterName: "fluxdemo",
+        fluxNamespace: "flux-system",
+        tenants: {
+            "fluxdemo-dev": { namespace: "fluxdemo-dev", syncs: ["flux-dev"] },
+            "fluxdemo-stage": { namespace: "fluxdemo-stage", syncs: ["flux-stage-prod"] },
+            "fluxdemo-prod": { namespace: "fluxdemo-prod", syncs: ["flux-stage-prod"] },
+        },
+    },
+    eks: {
+        clusterName: "fluxdemo",
+        fluxNamespace: "flux-system",
+        tenants: {
+            "fluxdemo-stage": { namespace: "fluxdemo-stage", syncs: ["flux-stage-prod"] },
+            "fluxdemo-prod": { namespace: "fluxdemo-prod", syncs: ["flux-stage-prod"] },
+        },
+    },
+};
+
 const STACKS = {
     dev: expectedInCluster(["fluxdemo-dev"], [["fluxdemo-dev", "flux-dev", "GitRepository"]]),
     kind: expectedInCluster(
@@ -55,6 +82,7 @@ const STACKS = {
 
 for (const [stack, expected] of Object.entries(STACKS)) {
     describe(`stack ${stack}`, async () => {
+        const { buildUnderMocks, get, stackConfig } = await program;
         const config = stackConfig(stack);
         const { resources, outputs } = await buildUnderMocks(config);
         const inCluster = [...resources.values()].filter((r) => r.custom && r.type.startsWith("kubernetes:"));
@@ -97,11 +125,11 @@ for (const [stack, expected] of Object.entries(STACKS)) {
 
         it("runs every Kustomization as its tenant's account, after that account's binding", () => {
             for (const s of config.syncs) {
-                const tenant = config.tenants.find((t) => t.name === s.tenant)!;
                 const p = `sync-${s.tenant}/${s.name}`;
                 const k = get(resources, `${p}-kustomization`);
-                assert.equal(k.inputs.spec.serviceAccountName, tenant.serviceAccount);
-                assert.equal(k.inputs.metadata.namespace, tenant.namespace);
+                // The stack files leave each tenant's namespace and account at their default: the tenant's name.
+                assert.equal(k.inputs.spec.serviceAccountName, s.tenant);
+                assert.equal(k.inputs.metadata.namespace, s.tenant);
                 for (const dep of [
                     "flux-instance",
                     `${p}-source`,
@@ -128,8 +156,7 @@ for (const [stack, expected] of Object.entries(STACKS)) {
             assert.deepEqual(get(resources, "flux-operator").inputs.values, { multitenancy: { enabled: true } });
         });
 
-        it("exports the Flux namespace and each tenant's namespace and syncs", async () => {
-            assert.equal(await promiseOf(outputs.fluxNamespace), "flux-system");
+        it("exports the cluster's name, the Flux namespace, each tenant's namespace and syncs, and a secret kubeconfig", async () => {
             const tenants = Object.fromEntries(
                 await Promise.all(
                     Object.entries(outputs.tenants).map(async ([name, t]) => [
@@ -139,22 +166,20 @@ for (const [stack, expected] of Object.entries(STACKS)) {
                 ),
             );
             assert.deepEqual(
-                tenants,
-                Object.fromEntries(
-                    config.tenants.map((t) => [
-                        t.name,
-                        {
-                            namespace: t.namespace,
-                            syncs: config.syncs.filter((s) => s.tenant === t.name).map((s) => s.name),
-                        },
-                    ]),
-                ),
+                {
+                    clusterName: await promiseOf(outputs.clusterName),
+                    fluxNamespace: await promiseOf(outputs.fluxNamespace),
+                    tenants,
+                },
+                OUTPUTS[stack as keyof typeof OUTPUTS],
             );
+            assert.equal(await pulumi.isSecret(outputs.kubeconfig), true);
         });
     });
 }
 
 describe("stack dev: exact inputs", async () => {
+    const { buildUnderMocks, get, stackConfig } = await program;
     const { resources } = await buildUnderMocks(stackConfig("dev"));
 
     it("installs the operator from the pinned OCI chart into flux-system", () => {
@@ -264,7 +289,9 @@ describe("stack dev: exact inputs", async () => {
     });
 });
 
-describe("options that change the shape", () => {
+describe("options that change the shape", async () => {
+    const { buildUnderMocks, get, stackConfig } = await program;
+
     it("drops the probe policy when disabled, and the operator then waits for nothing", async () => {
         const { resources } = await buildUnderMocks(
             stackConfig("dev", { "fluxstack:flux": JSON.stringify({ probePolicy: { enabled: false } }) }),

@@ -1,14 +1,13 @@
 import * as assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import * as pulumi from "@pulumi/pulumi";
+import * as yaml from "js-yaml";
 import { installMocks, promiseOf } from "../../helpers/mocks";
+import { FIXTURE_KUBECONFIG } from "../../helpers/stackFiles";
 
 installMocks();
-
-import { renderKindConfig } from "../../../components/cluster";
-import type { KindClusterConfig } from "../../../stacks/config";
-import { buildUnderMocks, FIXTURE_KUBECONFIG, get, stackConfig } from "../../helpers/platform";
-import * as yaml from "js-yaml";
-import * as pulumi from "@pulumi/pulumi";
+// The program loads only now, after the mocks (a static import would be hoisted above installMocks()).
+const program = import("../../helpers/platform");
 
 const EKS = {
     source: "eks",
@@ -19,11 +18,18 @@ const EKS = {
     tags: { project: "fluxdemo" },
 };
 
+async function buildEks(cluster: Record<string, unknown>) {
+    const { buildUnderMocks, stackConfig } = await program;
+    return buildUnderMocks(stackConfig("eks", { "fluxstack:cluster": JSON.stringify({ ...EKS, ...cluster }) }));
+}
+
 describe("cluster source: existing", async () => {
+    const { buildUnderMocks, get, stackConfig } = await program;
     const { resources, outputs } = await buildUnderMocks(stackConfig("dev"));
 
-    it("builds the one provider from the kubeconfig cut down to its current context", () => {
-        assert.deepEqual(yaml.load(get(resources, "cluster-provider").inputs.kubeconfig), {
+    it("builds the one provider from the kubeconfig cut down to its current context, given as a secret", () => {
+        const provider = get(resources, "cluster-provider");
+        assert.deepEqual(yaml.load(provider.inputs.kubeconfig), {
             apiVersion: "v1",
             kind: "Config",
             clusters: [{ name: "lab", cluster: { server: "https://127.0.0.1:6443" } }],
@@ -31,6 +37,7 @@ describe("cluster source: existing", async () => {
             contexts: [{ name: "lab", context: { cluster: "lab", user: "admin" } }],
             "current-context": "lab",
         });
+        assert.deepEqual([...provider.secretInputs], ["kubeconfig"]);
     });
 
     it("uses the configured context, and keeps the others' credentials out", async () => {
@@ -60,28 +67,51 @@ describe("cluster source: existing", async () => {
 });
 
 describe("cluster source: kind", async () => {
-    const config = stackConfig("kind");
-    const { resources, outputs } = await buildUnderMocks(config);
+    const { buildUnderMocks, get, stackConfig } = await program;
+    const { resources, outputs } = await buildUnderMocks(stackConfig("kind"));
 
-    it("creates the cluster through kind with the rendered config", () => {
+    it("creates the cluster through kind with the demo lab's config file", () => {
         const kind = get(resources, "cluster-kind");
         assert.equal(kind.type, "pulumi-nodejs:dynamic/fluxstack:KindCluster");
         assert.equal(kind.inputs.name, "fluxdemo");
         assert.equal(kind.inputs.kindBinary, "kind");
-        assert.equal(kind.inputs.config, renderKindConfig(config.cluster as KindClusterConfig));
-        assert.match(kind.inputs.config, /role: control-plane[\s\S]*role: worker[\s\S]*role: worker/);
+        // The exact text (js-yaml folds the long image line): the provider replaces the cluster whenever it changes.
+        const image = "kindest/node:v1.35.0@sha256:452d707d4862f52530247495d180205e029056831160e22870e37e3f6c1ac31f";
+        assert.equal(
+            kind.inputs.config,
+            [
+                "kind: Cluster",
+                "apiVersion: kind.x-k8s.io/v1alpha4",
+                "name: fluxdemo",
+                "nodes:",
+                "  - role: control-plane",
+                "    image: >-",
+                `      ${image}`,
+                "  - role: worker",
+                "    image: >-",
+                `      ${image}`,
+                "  - role: worker",
+                "    image: >-",
+                `      ${image}`,
+                "",
+            ].join("\n"),
+        );
     });
 
-    it("feeds the cluster's kubeconfig output to the provider, as a secret stack output", async () => {
+    it("feeds the cluster's kubeconfig output to the provider as a secret, and to the stack output", async () => {
         const provider = get(resources, "cluster-provider");
         assert.equal(provider.inputs.kubeconfig, "kind kubeconfig for fluxdemo");
+        assert.deepEqual([...provider.secretInputs], ["kubeconfig"]);
         assert.ok(provider.dependsOn.has("cluster-kind"));
+        assert.equal(await promiseOf(outputs.kubeconfig), "kind kubeconfig for fluxdemo");
         assert.equal(await pulumi.isSecret(outputs.kubeconfig), true);
+        assert.equal(await promiseOf(outputs.clusterName), "fluxdemo");
     });
 });
 
 describe("cluster source: eks (the eks stack file)", async () => {
-    const { resources } = await buildUnderMocks(stackConfig("eks"));
+    const { buildUnderMocks, get, stackConfig } = await program;
+    const { resources, outputs } = await buildUnderMocks(stackConfig("eks"));
     const eksCluster = get(resources, "cluster-eks");
 
     it("pins the Kubernetes version, uses API authentication and skips the default node group", () => {
@@ -91,11 +121,12 @@ describe("cluster source: eks (the eks stack file)", async () => {
         assert.equal(eksCluster.inputs.authenticationMode, "API");
         assert.equal(eksCluster.inputs.skipDefaultNodeGroup, true);
         assert.equal(eksCluster.inputs.nodeAssociatePublicIpAddress, false);
+        assert.equal(eksCluster.inputs.createOidcProvider, false);
         assert.deepEqual(eksCluster.inputs.tags, { project: "fluxdemo" });
         assert.deepEqual(eksCluster.inputs.accessEntries, {}, "the stack file names no extra admins");
     });
 
-    it("builds its own VPC: two public and two private /20 subnets, one NAT gateway", () => {
+    it("builds its own VPC: two public and two private /20 subnets, and gives the cluster both kinds", () => {
         assert.equal(get(resources, "cluster-network-vpc").inputs.cidrBlock, "10.0.0.0/16");
         const subnets = [...resources.values()].filter((r) => r.type === "aws:ec2/subnet:Subnet");
         assert.deepEqual(
@@ -107,10 +138,37 @@ describe("cluster source: eks (the eks stack file)", async () => {
                 ["cluster-network-private-1", "10.0.48.0/20", "eu-north-1b"],
             ],
         );
-        assert.equal([...resources.values()].filter((r) => r.type === "aws:ec2/natGateway:NatGateway").length, 1);
-        assert.ok(
-            eksCluster.dependsOn.has("cluster-network-private-0") && eksCluster.dependsOn.has("cluster-network-vpc"),
+        assert.equal(eksCluster.inputs.vpcId, "cluster-network-vpc-id");
+        assert.deepEqual(eksCluster.inputs.privateSubnetIds, [
+            "cluster-network-private-0-id",
+            "cluster-network-private-1-id",
+        ]);
+        assert.deepEqual(eksCluster.inputs.publicSubnetIds, [
+            "cluster-network-public-0-id",
+            "cluster-network-public-1-id",
+        ]);
+    });
+
+    it("routes the private subnets out through one NAT gateway, made only once the internet gateway exists", () => {
+        const nats = [...resources.values()].filter((r) => r.type === "aws:ec2/natGateway:NatGateway");
+        assert.deepEqual(
+            nats.map((n) => n.name),
+            ["cluster-network-nat"],
         );
+        const nat = nats[0];
+        assert.deepEqual(nat.inputs, {
+            subnetId: "cluster-network-public-0-id",
+            allocationId: "cluster-network-nat-ip-id",
+            tags: { project: "fluxdemo" },
+        });
+        // No data flows from the internet gateway to the NAT gateway: only the explicit edge orders them.
+        assert.deepEqual([...nat.explicitDependsOn], ["cluster-network-igw"]);
+        assert.deepEqual(get(resources, "cluster-network-private").inputs.routes, [
+            { cidrBlock: "0.0.0.0/0", natGatewayId: "cluster-network-nat-id" },
+        ]);
+        assert.deepEqual(get(resources, "cluster-network-public").inputs.routes, [
+            { cidrBlock: "0.0.0.0/0", gatewayId: "cluster-network-igw-id" },
+        ]);
     });
 
     it("puts the managed node group in the private subnets with the configured sizes", () => {
@@ -119,7 +177,7 @@ describe("cluster source: eks (the eks stack file)", async () => {
         assert.deepEqual(nodes.inputs.scalingConfig, { minSize: 2, desiredSize: 2, maxSize: 3 });
         assert.deepEqual(nodes.inputs.instanceTypes, ["t3.medium"]);
         assert.equal(nodes.inputs.diskSize, 20);
-        assert.ok(nodes.dependsOn.has("cluster-network-private-0") && nodes.dependsOn.has("cluster-network-private-1"));
+        assert.deepEqual(nodes.inputs.subnetIds, ["cluster-network-private-0-id", "cluster-network-private-1-id"]);
         for (const policy of [
             "AmazonEKSWorkerNodePolicy",
             "AmazonEKS_CNI_Policy",
@@ -129,7 +187,7 @@ describe("cluster source: eks (the eks stack file)", async () => {
         }
     });
 
-    it("sets region and tags on the AWS provider and uses the cluster's kubeconfig for Kubernetes", () => {
+    it("sets region and tags on the AWS provider and gives Kubernetes the cluster's kubeconfig as a secret", async () => {
         assert.deepEqual(get(resources, "cluster-aws").inputs.region, "eu-north-1");
         // Provider inputs reach the engine JSON-encoded.
         assert.deepEqual(JSON.parse(get(resources, "cluster-aws").inputs.defaultTags), {
@@ -137,13 +195,20 @@ describe("cluster source: eks (the eks stack file)", async () => {
         });
         const provider = get(resources, "cluster-provider");
         assert.ok(provider.dependsOn.has("cluster-eks") && provider.explicitDependsOn.has("cluster-nodes"));
-        assert.match(provider.inputs.kubeconfig, /"clusters"/);
+        assert.deepEqual(JSON.parse(provider.inputs.kubeconfig), {
+            apiVersion: "v1",
+            kind: "Config",
+            clusters: [{ name: "fluxdemo" }],
+        });
+        assert.deepEqual([...provider.secretInputs], ["kubeconfig"]);
+        assert.equal(await pulumi.isSecret(outputs.kubeconfig), true);
     });
 });
 
 describe("cluster source: eks options", () => {
     it("grants each admin role cluster-admin through an access entry", async () => {
-        const { resources } = await buildUnderMocks(stackConfig("eks", { "fluxstack:cluster": JSON.stringify(EKS) }));
+        const { get } = await program;
+        const { resources } = await buildEks({});
         assert.deepEqual(get(resources, "cluster-eks").inputs.accessEntries, {
             "admin-123456789012-platform-admin": {
                 principalArn: "arn:aws:iam::123456789012:role/platform-admin",
@@ -157,32 +222,52 @@ describe("cluster source: eks options", () => {
         });
     });
 
-    it("uses existing subnets instead of making a VPC", async () => {
-        const vpc = { existingVpcId: "vpc-1", privateSubnetIds: ["subnet-a", "subnet-b"] };
-        const { resources } = await buildUnderMocks(
-            stackConfig("eks", { "fluxstack:cluster": JSON.stringify({ ...EKS, vpc }) }),
+    it("uses an existing VPC's subnets, public ones included, instead of making a VPC", async () => {
+        const { get } = await program;
+        const vpc = {
+            existingVpcId: "vpc-1",
+            privateSubnetIds: ["subnet-a", "subnet-b"],
+            publicSubnetIds: ["subnet-p", "subnet-q"],
+        };
+        const { resources } = await buildEks({ vpc });
+        assert.deepEqual(
+            [...resources.values()].filter((r) => r.type.startsWith("aws:ec2/")).map((r) => r.name),
+            [],
         );
-        assert.equal(
-            [...resources.values()].some((r) => r.type === "aws:ec2/vpc:Vpc"),
-            false,
-        );
-        assert.equal(get(resources, "cluster-eks").inputs.vpcId, "vpc-1");
+        const eksCluster = get(resources, "cluster-eks");
+        assert.equal(eksCluster.inputs.vpcId, "vpc-1");
+        assert.deepEqual(eksCluster.inputs.privateSubnetIds, ["subnet-a", "subnet-b"]);
+        assert.deepEqual(eksCluster.inputs.publicSubnetIds, ["subnet-p", "subnet-q"]);
         assert.deepEqual(get(resources, "cluster-nodes").inputs.subnetIds, ["subnet-a", "subnet-b"]);
     });
 
     it("IRSA: an OIDC provider, a role trusted by the controllers' accounts, and the annotation patch", async () => {
+        const { get } = await program;
         const fluxIdentity = {
             mode: "irsa",
             policyArns: ["arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly"],
         };
-        const { resources } = await buildUnderMocks(
-            stackConfig("eks", { "fluxstack:cluster": JSON.stringify({ ...EKS, fluxIdentity }) }),
-        );
+        const { resources } = await buildEks({ fluxIdentity });
         assert.equal(get(resources, "cluster-eks").inputs.createOidcProvider, true);
-        const trust = JSON.parse(get(resources, "cluster-flux-identity-role").inputs.assumeRolePolicy);
-        assert.deepEqual(trust.Statement[0].Condition.StringEquals, {
-            "oidc.eks.eu-north-1.amazonaws.com/id/ABC:sub": ["system:serviceaccount:flux-system:source-controller"],
-            "oidc.eks.eu-north-1.amazonaws.com/id/ABC:aud": "sts.amazonaws.com",
+        assert.deepEqual(JSON.parse(get(resources, "cluster-flux-identity-role").inputs.assumeRolePolicy), {
+            Version: "2012-10-17",
+            Statement: [
+                {
+                    Effect: "Allow",
+                    Principal: {
+                        Federated: "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-north-1.amazonaws.com/id/ABC",
+                    },
+                    Action: "sts:AssumeRoleWithWebIdentity",
+                    Condition: {
+                        StringEquals: {
+                            "oidc.eks.eu-north-1.amazonaws.com/id/ABC:sub": [
+                                "system:serviceaccount:flux-system:source-controller",
+                            ],
+                            "oidc.eks.eu-north-1.amazonaws.com/id/ABC:aud": "sts.amazonaws.com",
+                        },
+                    },
+                },
+            ],
         });
         assert.equal(
             get(resources, "cluster-flux-identity-aws-AmazonEC2ContainerRegistryReadOnly").inputs.policyArn,
@@ -197,31 +282,61 @@ describe("cluster source: eks options", () => {
         ]);
     });
 
-    it("Pod Identity: the agent add-on and one association per controller, no patch", async () => {
+    it("Pod Identity: a role the EKS pods service may assume and tag, the agent add-on, then one association per controller", async () => {
+        const { get } = await program;
         const fluxIdentity = {
             mode: "podIdentity",
             policyArns: ["arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly"],
             controllers: ["source-controller", "image-reflector-controller"],
         };
-        const { resources } = await buildUnderMocks(
-            stackConfig("eks", { "fluxstack:cluster": JSON.stringify({ ...EKS, fluxIdentity }) }),
-        );
-        assert.equal(
-            get(resources, "cluster-flux-identity-pod-identity-agent").inputs.addonName,
-            "eks-pod-identity-agent",
-        );
+        const { resources } = await buildEks({ fluxIdentity });
+        assert.equal(get(resources, "cluster-eks").inputs.createOidcProvider, false);
+        // Pod Identity tags the session with the pod's attributes: without sts:TagSession the role cannot be assumed.
+        assert.deepEqual(JSON.parse(get(resources, "cluster-flux-identity-role").inputs.assumeRolePolicy), {
+            Version: "2012-10-17",
+            Statement: [
+                {
+                    Effect: "Allow",
+                    Principal: { Service: "pods.eks.amazonaws.com" },
+                    Action: ["sts:AssumeRole", "sts:TagSession"],
+                },
+            ],
+        });
+        assert.deepEqual(get(resources, "cluster-flux-identity-pod-identity-agent").inputs, {
+            clusterName: "fluxdemo",
+            addonName: "eks-pod-identity-agent",
+        });
         const associations = [...resources.values()].filter(
             (r) => r.type === "aws:eks/podIdentityAssociation:PodIdentityAssociation",
         );
         assert.deepEqual(
-            associations.map((a) => [a.inputs.namespace, a.inputs.serviceAccount]),
+            associations.map((a) => [a.name, a.inputs]),
             [
-                ["flux-system", "source-controller"],
-                ["flux-system", "image-reflector-controller"],
+                [
+                    "cluster-flux-identity-source-controller",
+                    {
+                        clusterName: "fluxdemo",
+                        namespace: "flux-system",
+                        serviceAccount: "source-controller",
+                        roleArn: "arn:aws:iam::123456789012:role/cluster-flux-identity-role",
+                    },
+                ],
+                [
+                    "cluster-flux-identity-image-reflector-controller",
+                    {
+                        clusterName: "fluxdemo",
+                        namespace: "flux-system",
+                        serviceAccount: "image-reflector-controller",
+                        roleArn: "arn:aws:iam::123456789012:role/cluster-flux-identity-role",
+                    },
+                ],
             ],
         );
-        assert.deepEqual(get(resources, "flux-instance").inputs.values.instance.kustomize.patches, []);
-        for (const a of associations)
+        for (const a of associations) {
+            // The agent add-on serves the credentials; nothing in the association's inputs says so.
+            assert.deepEqual([...a.explicitDependsOn], ["cluster-flux-identity-pod-identity-agent"], a.name);
             assert.ok(get(resources, "flux-instance").dependsOn.has(a.name), `the instance waits for ${a.name}`);
+        }
+        assert.deepEqual(get(resources, "flux-instance").inputs.values.instance.kustomize.patches, []);
     });
 });

@@ -5,15 +5,13 @@ import * as path from "node:path";
 import { describe, it } from "node:test";
 import * as yaml from "js-yaml";
 import { kindCommandLines, renderKindConfig } from "../../../components/cluster";
-import { kindClusterSchema } from "../../../stacks/config";
 import { localMachine } from "../../../stacks/prerequisites";
 
 const IMAGE = "kindest/node:v1.35.0@sha256:452d707d4862f52530247495d180205e029056831160e22870e37e3f6c1ac31f";
 
 describe("Kind config file", () => {
-    it("renders the demo lab's layout: one control plane, two workers, one pinned image", () => {
-        const cfg = kindClusterSchema.parse({ source: "kind" });
-        assert.deepEqual(yaml.load(renderKindConfig(cfg)), {
+    it("renders the demo lab's layout by default: one control plane, two workers, one pinned image", () => {
+        assert.deepEqual(yaml.load(renderKindConfig({ name: "fluxdemo" })), {
             kind: "Cluster",
             apiVersion: "kind.x-k8s.io/v1alpha4",
             name: "fluxdemo",
@@ -26,24 +24,23 @@ describe("Kind config file", () => {
     });
 
     it("puts port mappings on the first control-plane node only", () => {
-        const cfg = kindClusterSchema.parse({
-            source: "kind",
+        const cfg = {
             name: "lab",
             nodeImage: "kindest/node:v1.34.0",
             controlPlanes: 3,
             workers: 0,
             extraPortMappings: [
                 { containerPort: 80, hostPort: 8080 },
-                { containerPort: 443, hostPort: 8443, listenAddress: "127.0.0.1" },
+                { containerPort: 443, hostPort: 8443, listenAddress: "127.0.0.1", protocol: "TCP" as const },
             ],
-        });
+        };
         const doc = yaml.load(renderKindConfig(cfg)) as any;
         assert.deepEqual(doc.nodes, [
             {
                 role: "control-plane",
                 image: "kindest/node:v1.34.0",
                 extraPortMappings: [
-                    { containerPort: 80, hostPort: 8080, protocol: "TCP" },
+                    { containerPort: 80, hostPort: 8080 },
                     { containerPort: 443, hostPort: 8443, listenAddress: "127.0.0.1", protocol: "TCP" },
                 ],
             },

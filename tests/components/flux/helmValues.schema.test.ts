@@ -49,15 +49,15 @@ describe("Helm values validate against the real charts' values.schema.json", () 
     for (const [title, stack, overrides] of VARIANTS) {
         const config = stackConfig(stack, overrides);
         it(`${title}: flux-operator values`, () => {
-            assert.deepEqual(operatorSchema(operatorValues(config.flux)), []);
+            assert.deepEqual(operatorSchema(operatorValues(config.flux.operator)), []);
         });
         it(`${title}: flux-instance values, also with an IRSA patch`, () => {
-            assert.deepEqual(instanceSchema(instanceValues(config.flux)), []);
-            assert.deepEqual(instanceSchema(instanceValues(config.flux, [irsaPatchFor()])), []);
+            assert.deepEqual(instanceSchema(instanceValues(config.flux.instance)), []);
+            assert.deepEqual(instanceSchema(instanceValues(config.flux.instance, [irsaPatchFor()])), []);
         });
         it(`${title}: the FluxInstance the chart renders from them validates against the CRD`, () => {
             const rendered = renderFluxInstance(
-                chartValues("flux-instance", instanceValues(config.flux, [irsaPatchFor()])),
+                chartValues("flux-instance", instanceValues(config.flux.instance, [irsaPatchFor()])),
             );
             assert.deepEqual(fluxInstanceCrd(rendered), []);
         });
@@ -65,14 +65,14 @@ describe("Helm values validate against the real charts' values.schema.json", () 
 
     it("the schema check can fail: a wrong cluster type is caught", () => {
         const config = stackConfig("dev");
-        const values = instanceValues(config.flux) as any;
+        const values = instanceValues(config.flux.instance) as any;
         values.instance.cluster.type = "kind";
         assert.deepEqual(instanceSchema(values), ["/instance/cluster/type must be equal to one of the allowed values"]);
     });
 
     it("the CRD check can fail: a misspelt FluxInstance field is caught", () => {
         const rendered = renderFluxInstance(
-            chartValues("flux-instance", instanceValues(stackConfig("dev").flux)),
+            chartValues("flux-instance", instanceValues(stackConfig("dev").flux.instance)),
         ) as any;
         rendered.spec.cluster.multitenat = true;
         assert.deepEqual(fluxInstanceCrd(rendered), ["/spec/cluster must NOT have additional properties"]);
