@@ -6,6 +6,7 @@ import { checkPrerequisites } from "./stacks/prerequisites";
 
 // The config and the machine are checked in one pass: one error lists every problem of both.
 const config = loadStackConfig(pulumi.runtime.allConfig(), pulumi.getProject(), {
+    stack: pulumi.getStack(),
     checkMachine: (stack) => checkPrerequisites(stack),
 });
 

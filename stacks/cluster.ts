@@ -1,4 +1,4 @@
-import { type Cluster, EksCluster, ExistingCluster, KindCluster } from "../components/cluster";
+import { type Cluster, EksCluster, ExistingCluster, KindCluster, LabCluster } from "../components/cluster";
 import type { StackConfig } from "./config";
 
 /** Makes (or, for `existing`, adopts) the stack's cluster: the validated `cluster` config onto a component's args. */
@@ -7,8 +7,7 @@ export function createCluster(config: StackConfig): Cluster {
     switch (cluster.source) {
         case "existing":
             return new ExistingCluster("cluster", {
-                // The loader resolves it ($KUBECONFIG, else ~/.kube/config); the type does not say so.
-                kubeconfigPath: cluster.kubeconfig ?? "",
+                kubeconfigPath: cluster.kubeconfig,
                 context: cluster.context,
             });
         case "kind":
@@ -42,6 +41,16 @@ export function createCluster(config: StackConfig): Cluster {
                 fluxNamespace: config.flux.namespace,
             });
         }
+        case "lab":
+            return new LabCluster("cluster", {
+                name: cluster.name,
+                dir: cluster.dir,
+                fluxNamespace: config.flux.namespace,
+                bin: cluster.bin,
+                ports: cluster.ports,
+                repositories: cluster.repositories,
+                artifacts: cluster.artifacts,
+            });
         default: {
             const unreachable: never = cluster;
             throw new Error(`unknown cluster source ${JSON.stringify(unreachable)}`);

@@ -3,7 +3,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as yaml from "js-yaml";
-import type { ConfigProblem, StackConfig } from "./config";
+import { missingBinaries } from "../lab/binaries";
+import type { ConfigProblem, ResolvedLabCluster, StackConfig } from "./config";
 
 /** What the checks read of the stack: the cluster's source and settings, keyed under the project's namespace. */
 export type PrerequisiteScope = Pick<StackConfig, "project" | "cluster">;
@@ -17,6 +18,13 @@ export interface Machine {
     /** Whether a command exits 0 within a few seconds. */
     succeeds(binary: string, args: string[]): boolean;
     readFile(file: string): string | undefined;
+    exists(file: string): boolean;
+    /** Whether `dir` (or, if it does not exist yet, the nearest folder above it) is writable. */
+    writable(dir: string): boolean;
+    /** Whether something listens on TCP `port` (any address). */
+    listening(port: number): boolean;
+    /** Whether the lab in `dir` runs (its daemon is alive): the ports it pinned are its own. */
+    labRunning(dir: string): boolean;
 }
 
 export const CONTAINER_ENGINES = ["docker", "podman", "nerdctl"] as const;
@@ -32,7 +40,7 @@ export function checkPrerequisites(config: PrerequisiteScope, machine: Machine =
     const cluster = config.cluster;
     switch (cluster.source) {
         case "existing": {
-            const file = cluster.kubeconfig ?? "";
+            const file = cluster.kubeconfig;
             const text = machine.readFile(file);
             if (text === undefined) {
                 return [
@@ -112,11 +120,49 @@ export function checkPrerequisites(config: PrerequisiteScope, machine: Machine =
             }
             return problems;
         }
+        case "lab":
+            return labProblems(cluster, machine, key);
         default: {
             const unreachable: never = cluster;
             throw new Error(`unknown cluster source ${JSON.stringify(unreachable)}`);
         }
     }
+}
+
+/**
+ * A lab needs its binaries, git (its Git server runs `git http-backend`), a writable directory, and the ports it is
+ * told to pin free, unless it is this lab that holds them.
+ */
+function labProblems(cluster: ResolvedLabCluster, machine: Machine, key: (k: string) => string): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    const missing = missingBinaries(cluster.bin, (f) => machine.exists(f));
+    if (missing.length > 0) {
+        problems.push({
+            key: key("bin"),
+            message:
+                `${cluster.bin} lacks the lab's ${missing.join(", ")}: \`npm run lab\` builds them (Go and the Go ` +
+                "module proxy needed; or `bash lab/toolchain.sh`), or set FLUXSTACK_LAB_BIN to a directory of prebuilt ones",
+        });
+    }
+    if (!machine.which("git")) {
+        problems.push({
+            key: key("source"),
+            message: "the lab's Git server needs git on PATH (it runs git http-backend)",
+        });
+    }
+    if (!machine.writable(cluster.dir)) {
+        problems.push({
+            key: key("dir"),
+            message: `${cluster.dir} is not writable: the lab keeps its data and logs there`,
+        });
+    }
+    const running = machine.labRunning(cluster.dir);
+    for (const [name, port] of Object.entries(cluster.ports)) {
+        if (port !== undefined && !running && machine.listening(port)) {
+            problems.push({ key: key(`ports.${name}`), message: `${port} is in use on 127.0.0.1 by another process` });
+        }
+    }
+    return problems;
 }
 
 /** The machine this process runs on, with `env` as its environment (PATH included). */
@@ -150,5 +196,45 @@ export function localMachine(env: NodeJS.ProcessEnv = process.env): Machine {
                 return undefined;
             }
         },
+        exists: (file) => fs.existsSync(file),
+        writable(dir) {
+            let at = path.resolve(dir);
+            while (!fs.existsSync(at)) at = path.dirname(at);
+            try {
+                fs.accessSync(at, fs.constants.W_OK);
+                return true;
+            } catch {
+                return false;
+            }
+        },
+        listening: (port) => listeningPorts().has(port),
+        labRunning(dir) {
+            try {
+                const state = JSON.parse(fs.readFileSync(path.join(dir, "state.json"), "utf8")) as {
+                    daemonPid?: number;
+                };
+                return state.daemonPid !== undefined && fs.existsSync(`/proc/${state.daemonPid}`);
+            } catch {
+                return false;
+            }
+        },
     };
+}
+
+/** The TCP ports something listens on, from the kernel's socket tables (Linux /proc/net/tcp and tcp6). */
+function listeningPorts(): Set<number> {
+    const ports = new Set<number>();
+    for (const table of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+        let text: string;
+        try {
+            text = fs.readFileSync(table, "utf8");
+        } catch {
+            continue;
+        }
+        for (const line of text.split("\n").slice(1)) {
+            const [, local, , state] = line.trim().split(/\s+/);
+            if (state === "0A" && local) ports.add(parseInt(local.split(":")[1], 16)); // 0A: LISTEN
+        }
+    }
+    return ports;
 }

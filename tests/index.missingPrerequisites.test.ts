@@ -2,8 +2,7 @@ import * as assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { installMocks, registered } from "./helpers/mocks";
-import { FIXTURE_KUBECONFIG } from "./helpers/platform";
-import { stackConfigMap } from "./helpers/stackFiles";
+import { FIXTURE_KUBECONFIG, stackConfigMap } from "./helpers/stackFiles";
 
 installMocks();
 // The dev stack as it is, on an existing cluster whose kubeconfig lacks the context it names.

@@ -1,7 +1,8 @@
 import * as path from "node:path";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { ClusterScope } from "./clusterScope";
+import type { KustomizePatch } from "../shared";
+import type { Cluster } from "./cluster";
 import { LabClusterResource } from "./labProvider";
 
 export interface LabClusterArgs {
@@ -29,12 +30,14 @@ const PROJECT_DIR = path.resolve(__dirname, "..", "..");
  * as local processes (everything else is simulated by kwok), a Git server and an OCI registry; and the
  * provider built from its kubeconfig.
  */
-export class LabCluster extends pulumi.ComponentResource implements ClusterScope {
+export class LabCluster extends pulumi.ComponentResource implements Cluster {
     public readonly lab: LabClusterResource;
     public readonly provider: k8s.Provider;
     public readonly clusterName: pulumi.Output<string>;
     public readonly kubeconfig: pulumi.Output<string>;
     public readonly deletedWith: pulumi.Resource;
+    /** None: the lab's controllers need no cloud identity. */
+    public readonly fluxPatches: pulumi.Output<KustomizePatch[]> = pulumi.output([]);
     /** `http://127.0.0.1:PORT`: the lab's Git repositories are `${gitUrl}/<name>`. */
     public readonly gitUrl: pulumi.Output<string>;
     /** `127.0.0.1:PORT`: the lab's OCI artifacts are `oci://${registry}/<repository>`. */

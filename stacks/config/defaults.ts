@@ -80,3 +80,18 @@ export const DEFAULT_EKS_NODE_GROUP = {
     maxSize: 3,
     diskSizeGiB: 20,
 } as const;
+
+/**
+ * The lab (cluster source `lab`): what its Git server and OCI registry hold on the first start (the demo's two
+ * scenario repositories and its OCI artifact, carried by the project in lab/demo), relative to the project.
+ */
+export const DEFAULT_LAB = {
+    repositories: { "flux-dev": "lab/demo/flux-dev", "flux-stage-prod": "lab/demo/flux-stage-prod" },
+    artifacts: { "kcheck/kcheck-dev:latest": "lab/demo/kcheck-dev" },
+} as const;
+
+/** The Flux controllers a lab runs as processes: its FluxInstance asks for these (and may ask for no others). */
+export const LAB_COMPONENTS = ["source-controller", "kustomize-controller"] as const;
+
+/** How long `up` waits for a sync to be Ready when `flux.waitForSyncs` is on. */
+export const DEFAULT_SYNC_TIMEOUT_SECONDS = 300;

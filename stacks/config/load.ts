@@ -6,8 +6,9 @@ import { crossCheck, type Indexed, type IndexedTenant } from "./crossChecks";
 import { platformChecks } from "./platformChecks";
 import { ConfigError, type ConfigProblem, PrerequisiteError } from "./errors";
 import { parseWith, unknownKey } from "./messages";
-import { type ClusterConfig, stackConfigShape, syncSchema, tenantSchema } from "./schema";
-import type { StackConfig, Sync } from "./stackConfig";
+import { LAB_COMPONENTS } from "./defaults";
+import { type ClusterConfig, type FluxConfig, stackConfigShape, syncSchema, tenantSchema } from "./schema";
+import type { ResolvedCluster, StackConfig, Sync } from "./stackConfig";
 
 type Key = keyof typeof stackConfigShape;
 const KEYS = Object.keys(stackConfigShape) as Key[];
@@ -17,6 +18,8 @@ const LIST_ENTRY = { tenants: tenantSchema, syncs: syncSchema } as const;
 export interface LoadOptions {
     /** Folder that local chart directories are relative to; default the working directory. */
     projectDir?: string;
+    /** The stack's name: a lab's default name (and so its directory). */
+    stack?: string;
     /** For the default kubeconfig path ($KUBECONFIG). */
     env?: NodeJS.ProcessEnv;
     homeDir?: string;
@@ -24,7 +27,7 @@ export interface LoadOptions {
      * Checks the machine for what the cluster source needs (tools, credentials, the kubeconfig context), run
      * whenever the cluster key itself is valid: its problems are reported with the config's, in one error.
      */
-    checkMachine?: (stack: { project: string; cluster: ClusterConfig }) => ConfigProblem[];
+    checkMachine?: (stack: { project: string; cluster: ResolvedCluster }) => ConfigProblem[];
 }
 
 /**
@@ -51,7 +54,7 @@ export function loadStackConfig(
     for (const { meant } of unknownKeys) if (meant !== undefined) values.set(meant as Key, null);
 
     const cluster = parseKey("cluster", values, prefix, problems);
-    const flux = parseKey("flux", values, prefix, problems);
+    const flux = labDefaults(cluster, parseKey("flux", values, prefix, problems), values.get("flux"));
     const tenants = parseList("tenants", values, prefix, problems)?.map(({ index, value: t }): IndexedTenant => ({
         index,
         value: { ...t, namespace: t.namespace ?? t.name, serviceAccount: t.serviceAccount ?? t.name },
@@ -78,10 +81,7 @@ export function loadStackConfig(
     if (flux?.charts.source === "local")
         problems.push(...checkLocalCharts(flux.charts.directory, options.projectDir, prefix));
 
-    const resolvedCluster =
-        cluster?.source === "existing"
-            ? { ...cluster, kubeconfig: cluster.kubeconfig ?? defaultKubeconfigPath(options.env, options.homeDir) }
-            : cluster;
+    const resolvedCluster = resolveCluster(cluster, options);
     const missing = resolvedCluster ? (options.checkMachine?.({ project, cluster: resolvedCluster }) ?? []) : [];
 
     if (problems.length > 0 || !resolvedCluster || !flux || !tenants || !syncs)
@@ -91,10 +91,67 @@ export function loadStackConfig(
     return deepFreeze({
         project,
         cluster: resolvedCluster,
-        flux: { ...flux, instance: { ...flux.instance, clusterType } },
+        flux: {
+            ...flux,
+            instance: { ...flux.instance, clusterType },
+            waitForSyncs: flux.waitForSyncs ?? resolvedCluster.source === "lab",
+        },
         tenants: tenants.map((t) => t.value),
         syncs: syncs.map((s) => s.value),
     });
+}
+
+/** The defaults that follow from the cluster source: an existing cluster's kubeconfig, a lab's name and paths. */
+function resolveCluster(cluster: ClusterConfig | undefined, options: LoadOptions): ResolvedCluster | undefined {
+    switch (cluster?.source) {
+        case "existing":
+            return {
+                ...cluster,
+                kubeconfig: cluster.kubeconfig ?? defaultKubeconfigPath(options.env, options.homeDir),
+            };
+        case "lab": {
+            const name = cluster.name ?? options.stack ?? "lab";
+            return {
+                ...cluster,
+                name,
+                dir: cluster.dir ?? path.join(".lab", name),
+                bin: cluster.bin ?? defaultLabBin(options.env, options.homeDir),
+            };
+        }
+        default:
+            return cluster;
+    }
+}
+
+/**
+ * A lab's FluxInstance asks for the controllers the lab runs, from the manifests embedded in the operator it runs
+ * (reproducible, and no network needed), unless the config says otherwise (the checks then say why it cannot).
+ */
+function labDefaults(
+    cluster: ClusterConfig | undefined,
+    flux: FluxConfig | undefined,
+    raw: unknown,
+): FluxConfig | undefined {
+    if (cluster?.source !== "lab" || !flux) return flux;
+    const instance = (raw as { instance?: { components?: unknown; distribution?: { artifact?: unknown } } } | undefined)
+        ?.instance;
+    return {
+        ...flux,
+        instance: {
+            ...flux.instance,
+            components: instance?.components === undefined ? [...LAB_COMPONENTS] : flux.instance.components,
+            distribution: {
+                ...flux.instance.distribution,
+                artifact: instance?.distribution?.artifact === undefined ? "" : flux.instance.distribution.artifact,
+            },
+        },
+    };
+}
+
+/** A lab's binaries: `$FLUXSTACK_LAB_BIN`, else the toolchain's bin (`$FLUXSTACK_TOOLCHAIN_DIR` or the cache). */
+export function defaultLabBin(env: NodeJS.ProcessEnv = process.env, homeDir = os.homedir()): string {
+    if (env.FLUXSTACK_LAB_BIN) return env.FLUXSTACK_LAB_BIN;
+    return path.join(env.FLUXSTACK_TOOLCHAIN_DIR ?? path.join(homeDir, ".cache", "fluxstack-toolchain"), "bin");
 }
 
 /** Each known key's value, JSON-decoded; a value that is not JSON (a plain string) is a problem. */

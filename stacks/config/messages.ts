@@ -28,8 +28,11 @@ export function plainMessage(issue: core.$ZodRawIssue): string {
             return `must be a multiple of ${String(issue.divisor)}, got ${quoted(issue.input)}`;
         case "unrecognized_keys":
             return "unknown key"; // replaced key by key in problemsFrom, which knows the object's keys
-        case "invalid_key":
-            return "has a key that is not allowed";
+        case "invalid_key": {
+            // A record's key broke its own rule (an artifact without a tag): say which key, and the rule.
+            const inner = (issue as { issues?: { message?: string }[] }).issues?.[0]?.message;
+            return inner ? `key ${quoted(issue.input)} ${inner}` : "has a key that is not allowed";
+        }
         case "invalid_element":
             return "has an entry that is not allowed";
         default:

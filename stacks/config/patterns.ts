@@ -182,3 +182,10 @@ export const awsTags = z.record(z.string(), z.string()).superRefine((tags, ctx) 
         if (problem) ctx.addIssue({ code: "custom", path: [key], input: value, message: problem });
     }
 }, whenClean);
+
+/** An OCI artifact in the lab's registry: `repository:tag` (`kcheck/kcheck-dev:latest`). */
+export const artifactReference = checkedString([
+    (v) =>
+        /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*:[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/.test(v),
+    "must be repository:tag, such as kcheck/kcheck-dev:latest (lower-case path segments, then a tag)",
+]);

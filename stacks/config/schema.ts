@@ -9,6 +9,7 @@ import {
     imageReference,
     kindClusterName,
     kustomizationName,
+    artifactReference,
     sourcePath,
     sourceUrl,
     kubernetesLabelName,
@@ -176,10 +177,32 @@ export const eksClusterSchema = z
         }
     }, whenClean);
 
+const labPort = z.int().min(1024).max(65535);
+
+/** Cluster source `lab`: a control plane on this machine whose Flux pods run as local processes (lab/). */
+export const labClusterSchema = z.strictObject({
+    source: z.literal("lab"),
+    /** Default: the stack's name. */
+    name: kubernetesLabelName.optional(),
+    /** The lab's directory; default `.lab/<name>` in the project. */
+    dir: nonEmpty.optional(),
+    /** Directory of prebuilt binaries; default `$FLUXSTACK_LAB_BIN`, else the toolchain's bin directory. */
+    bin: nonEmpty.optional(),
+    /** Ports to pin on 127.0.0.1; default: chosen free on the first start and kept. */
+    ports: z
+        .strictObject({ apiServer: labPort.optional(), git: labPort.optional(), registry: labPort.optional() })
+        .prefault({}),
+    /** Git repositories made on the first start: name -> folder (relative to the project) of its first commit. */
+    repositories: z.record(kubernetesLabelName, nonEmpty).default({ ...d.DEFAULT_LAB.repositories }),
+    /** OCI artifacts pushed on the first start: `repository:tag` -> folder (relative to the project). */
+    artifacts: z.record(artifactReference, nonEmpty).default({ ...d.DEFAULT_LAB.artifacts }),
+});
+
 export const clusterSchema = z.discriminatedUnion("source", [
     existingClusterSchema,
     kindClusterSchema,
     eksClusterSchema,
+    labClusterSchema,
 ]);
 
 const chartsSchema = z.discriminatedUnion("source", [
@@ -228,6 +251,10 @@ export const fluxSchema = z.strictObject({
             timeoutSeconds: z.int().min(30).default(d.DEFAULT_RELEASE_TIMEOUT_SECONDS),
         })
         .prefault({}),
+    /** `up` waits until each sync is Ready, and fails with the controller's message; default on for a lab. */
+    waitForSyncs: z.boolean().optional(),
+    /** How long `up` waits for one sync. */
+    syncTimeoutSeconds: z.int().min(10).default(d.DEFAULT_SYNC_TIMEOUT_SECONDS),
     probePolicy: z
         .strictObject({
             enabled: z.boolean().default(true),
@@ -260,7 +287,8 @@ const gitSourceSchema = z.strictObject({
     kind: z.literal("GitRepository"),
     /** Default: the sync's name. */
     name: kubernetesObjectName.optional(),
-    url: sourceUrl("GitRepository", ["https", "http", "ssh"]),
+    /** `lab://git/<repository>` names a repository of the lab's Git server (cluster source `lab`). */
+    url: sourceUrl("GitRepository", ["https", "http", "ssh", "lab"]),
     ref: z
         .union(
             [
@@ -281,7 +309,8 @@ const gitSourceSchema = z.strictObject({
 const ociSourceSchema = z.strictObject({
     kind: z.literal("OCIRepository"),
     name: kubernetesObjectName.optional(),
-    url: sourceUrl("OCIRepository", ["oci"]),
+    /** `lab://oci/<repository>` names a repository of the lab's registry (cluster source `lab`). */
+    url: sourceUrl("OCIRepository", ["oci", "lab"]),
     ref: z
         .union(
             [
@@ -326,6 +355,7 @@ export type ClusterConfig = z.output<typeof clusterSchema>;
 export type ExistingClusterConfig = z.output<typeof existingClusterSchema>;
 export type KindClusterConfig = z.output<typeof kindClusterSchema>;
 export type EksClusterConfig = z.output<typeof eksClusterSchema>;
+export type LabClusterConfig = z.output<typeof labClusterSchema>;
 export type FluxConfig = z.output<typeof fluxSchema>;
 export type TenantConfig = z.output<typeof tenantSchema>;
 export type SyncConfig = z.output<typeof syncSchema>;

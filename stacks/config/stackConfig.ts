@@ -1,4 +1,12 @@
-import type { ClusterConfig, FluxConfig, SyncConfig, TenantConfig } from "./schema";
+import type {
+    EksClusterConfig,
+    ExistingClusterConfig,
+    FluxConfig,
+    KindClusterConfig,
+    LabClusterConfig,
+    SyncConfig,
+    TenantConfig,
+} from "./schema";
 import type { CLUSTER_TYPES } from "./defaults";
 
 /** A tenant with every default resolved. */
@@ -10,12 +18,24 @@ export interface Tenant extends TenantConfig {
 /** A sync whose source name is resolved. */
 export type Sync = Omit<SyncConfig, "source"> & { source: SyncConfig["source"] & { name: string } };
 
+/** A lab with its name and paths resolved (the stack's name, `.lab/<name>`, the toolchain's bin). */
+export type ResolvedLabCluster = LabClusterConfig & { name: string; dir: string; bin: string };
+
+/** An existing cluster with its kubeconfig resolved (`$KUBECONFIG`, else `~/.kube/config`). */
+export type ResolvedExistingCluster = ExistingClusterConfig & { kubeconfig: string };
+
+/** The cluster config with the defaults that follow from its source resolved. */
+export type ResolvedCluster = ResolvedExistingCluster | KindClusterConfig | EksClusterConfig | ResolvedLabCluster;
+
 /** The whole stack config, validated, with defaults resolved; frozen. */
 export interface StackConfig {
     /** The Pulumi project name: the namespace of every config key. */
     project: string;
-    cluster: ClusterConfig;
-    flux: FluxConfig & { instance: FluxConfig["instance"] & { clusterType: (typeof CLUSTER_TYPES)[number] } };
+    cluster: ResolvedCluster;
+    flux: FluxConfig & {
+        instance: FluxConfig["instance"] & { clusterType: (typeof CLUSTER_TYPES)[number] };
+        waitForSyncs: boolean;
+    };
     tenants: readonly Tenant[];
     syncs: readonly Sync[];
 }

@@ -77,7 +77,7 @@ const BAD: Case[] = [
         (c) => {
             c.cluster = { source: "minikube" };
         },
-        ['fluxstack:cluster.source: must be one of existing, kind, eks, got "minikube"'],
+        ['fluxstack:cluster.source: must be one of existing, kind, eks, lab, got "minikube"'],
     ],
     [
         "unknown nested key, nothing near it",
@@ -144,14 +144,14 @@ const BAD: Case[] = [
         (c) => {
             c.syncs[0].source.url = "ftp://example.com/repo";
         },
-        ["fluxstack:syncs[0].source.url: must be a URL starting with https://, http://, ssh://"],
+        ["fluxstack:syncs[0].source.url: must be a URL starting with https://, http://, ssh://, lab://"],
     ],
     [
         "bad OCI URL scheme",
         (c) => {
             c.syncs[0].source = { kind: "OCIRepository", url: "https://ghcr.io/x" };
         },
-        ["fluxstack:syncs[0].source.url: must be a URL starting with oci://"],
+        ["fluxstack:syncs[0].source.url: must be a URL starting with oci://, lab://"],
     ],
     [
         "unknown source kind",
@@ -778,6 +778,77 @@ const BAD: Case[] = [
         },
         ["fluxstack:cluster.adminRoleArns[0]: must be an IAM role ARN"],
     ],
+    [
+        "lab: a controller the lab does not run (it would only look Ready)",
+        (c) => {
+            c.cluster = { source: "lab" };
+            c.flux = { instance: { components: ["source-controller", "kustomize-controller", "helm-controller"] } };
+        },
+        [
+            "fluxstack:flux.instance.components: a lab runs source-controller and kustomize-controller as processes; helm-controller would only look Ready, never run: leave it out",
+        ],
+    ],
+    [
+        "lab: a floating distribution artifact",
+        (c) => {
+            c.cluster = { source: "lab" };
+            c.flux = { instance: { distribution: { artifact: "oci://ghcr.io/x/manifests:latest" } } };
+        },
+        [
+            'fluxstack:flux.instance.distribution.artifact: a lab uses the Flux manifests embedded in the operator it runs (reproducible, and offline): leave it out, or ""',
+        ],
+    ],
+    [
+        "lab: a lab:// URL on another cluster source",
+        (c) => (c.syncs[0].source.url = "lab://git/flux-dev"),
+        [
+            "fluxstack:syncs[0].source.url: lab:// URLs name the lab's own Git server and registry: they work only with cluster.source lab",
+        ],
+    ],
+    [
+        "lab: a repository the lab does not serve",
+        (c) => {
+            c.cluster = { source: "lab" };
+            c.syncs[0].source.url = "lab://git/nope";
+        },
+        [
+            'fluxstack:syncs[0].source.url: the lab has no Git repository "nope" (cluster.repositories: flux-dev, flux-stage-prod)',
+        ],
+    ],
+    [
+        "lab: a GitRepository pointed at the lab's registry",
+        (c) => {
+            c.cluster = { source: "lab" };
+            c.syncs[0].source.url = "lab://oci/kcheck/kcheck-dev";
+        },
+        [
+            'fluxstack:syncs[0].source.url: a GitRepository\'s lab URL is lab://git/<repository>, got "lab://oci/kcheck/kcheck-dev"',
+        ],
+    ],
+    [
+        "lab: an OCI repository the lab does not hold",
+        (c) => {
+            c.cluster = { source: "lab" };
+            c.syncs[0].source = { kind: "OCIRepository", url: "lab://oci/kcheck/nope" };
+        },
+        [
+            'fluxstack:syncs[0].source.url: the lab has no OCI repository "kcheck/nope" (cluster.artifacts: kcheck/kcheck-dev)',
+        ],
+    ],
+    [
+        "lab: a privileged port, an artifact without a tag",
+        (c) => {
+            c.cluster = {
+                source: "lab",
+                ports: { git: 80 },
+                artifacts: { "kcheck/kcheck-dev": "lab/demo/kcheck-dev" },
+            };
+        },
+        [
+            "fluxstack:cluster.ports.git: must be from 1024 to 65535, got 80",
+            'fluxstack:cluster.artifacts.kcheck/kcheck-dev: key "kcheck/kcheck-dev" must be repository:tag, such as kcheck/kcheck-dev:latest (lower-case path segments, then a tag)',
+        ],
+    ],
 ];
 
 describe("loadStackConfig rejects bad input with one message per problem", () => {
@@ -868,6 +939,45 @@ const GOOD: [title: string, mutate: (c: Record<string, any>) => void][] = [
             (c.cluster = { ...EKS, nodeGroup: { instanceTypes: ["m7g.2xlarge", "trn1n.32xlarge", "u-6tb1.metal"] } }),
     ],
 ];
+
+describe("loadStackConfig resolves a lab's defaults", () => {
+    it("names the lab after its stack, keeps it in .lab/<name>, runs the toolchain's binaries", () => {
+        const raw = toConfigMap({ [`${PROJECT}:cluster`]: { source: "lab" } });
+        const config = loadStackConfig(raw, PROJECT, { ...ENV, stack: "mylab", env: {}, homeDir: "/home/me" });
+        assert.deepEqual(config.cluster, {
+            source: "lab",
+            name: "mylab",
+            dir: ".lab/mylab",
+            bin: "/home/me/.cache/fluxstack-toolchain/bin",
+            ports: {},
+            repositories: { "flux-dev": "lab/demo/flux-dev", "flux-stage-prod": "lab/demo/flux-stage-prod" },
+            artifacts: { "kcheck/kcheck-dev:latest": "lab/demo/kcheck-dev" },
+        });
+        // The FluxInstance asks for what the lab runs, from the operator's embedded manifests; up waits for syncs.
+        assert.deepEqual(config.flux.instance.components, ["source-controller", "kustomize-controller"]);
+        assert.equal(config.flux.instance.distribution.artifact, "");
+        assert.equal(config.flux.waitForSyncs, true);
+    });
+
+    it("takes prebuilt binaries from FLUXSTACK_LAB_BIN, else the toolchain directory's bin", () => {
+        const raw = toConfigMap({ [`${PROJECT}:cluster`]: { source: "lab" } });
+        const bin = (env: NodeJS.ProcessEnv) => {
+            const c = loadStackConfig(raw, PROJECT, { ...ENV, env, homeDir: "/h" }).cluster;
+            return c.source === "lab" ? c.bin : "";
+        };
+        assert.equal(bin({ FLUXSTACK_LAB_BIN: "/opt/lab" }), "/opt/lab");
+        assert.equal(bin({ FLUXSTACK_TOOLCHAIN_DIR: "/tc" }), "/tc/bin");
+    });
+
+    it("waits for syncs on a lab only, unless told", () => {
+        assert.equal(load(base()).flux.waitForSyncs, false);
+        assert.equal(load({ ...base(), flux: { waitForSyncs: true } }).flux.waitForSyncs, true);
+        assert.equal(
+            load({ ...base(), cluster: { source: "lab" }, flux: { waitForSyncs: false } }).flux.waitForSyncs,
+            false,
+        );
+    });
+});
 
 describe("loadStackConfig accepts unusual but valid input", () => {
     for (const [title, mutate] of GOOD) {

@@ -1,9 +1,11 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import { ConfigError, loadStackConfig, PrerequisiteError } from "../../stacks/config";
-import { checkPrerequisites, type Machine } from "../../stacks/prerequisites";
+import { LAB_BINARIES } from "../../lab/binaries";
+import { checkPrerequisites, localMachine, type Machine } from "../../stacks/prerequisites";
 import { PROJECT, PROJECT_DIR, toConfigMap } from "../helpers/stackFiles";
 
 const KUBECONFIG = `apiVersion: v1
@@ -13,15 +15,26 @@ current-context: lab
 `;
 
 function machine(
-    overrides: Partial<Machine> & { binaries?: string[]; running?: string[]; files?: Record<string, string> } = {},
+    overrides: Partial<Machine> & {
+        binaries?: string[];
+        running?: string[];
+        files?: Record<string, string>;
+        ports?: number[];
+        readOnly?: string[];
+        labs?: string[];
+    } = {},
 ): Machine {
-    const { binaries = [], running = [], files = {} } = overrides;
+    const { binaries = [], running = [], files = {}, ports = [], readOnly = [], labs = [] } = overrides;
     return {
         env: {},
         homeDir: "/home/me",
         which: (b) => (binaries.includes(b) ? `/usr/bin/${b}` : undefined),
         succeeds: (b, args) => args[0] === "info" && running.includes(b),
         readFile: (f) => files[f],
+        exists: (f) => f in files,
+        writable: (d) => !readOnly.includes(d),
+        listening: (p) => ports.includes(p),
+        labRunning: (d) => labs.includes(d),
         ...overrides,
     };
 }
@@ -30,6 +43,9 @@ const config = (cluster: Record<string, unknown>) =>
     loadStackConfig(toConfigMap({ [`${PROJECT}:cluster`]: cluster }), PROJECT, { env: { KUBECONFIG: "/kube/config" } });
 const problems = (cluster: Record<string, unknown>, m: Machine) =>
     checkPrerequisites(config(cluster), m).map((p) => `${p.key}: ${p.message}`);
+
+const LAB = { source: "lab", dir: "/labs/a", bin: "/opt/lab" };
+const LAB_FILES = Object.fromEntries(LAB_BINARIES.map((b) => [`/opt/lab/${b}`, ""]));
 
 const KIND_DOCS = "https://kind.sigs.k8s.io/docs/user/quick-start/#installation";
 
@@ -109,6 +125,41 @@ describe("checkPrerequisites", () => {
             "eks: a shared credentials file and the CLI",
             { source: "eks", name: "lab", region: "eu-north-1", kubernetesVersion: "1.34" },
             machine({ files: { "/home/me/.aws/credentials": "[default]\n" }, binaries: ["aws"] }),
+            [],
+        ],
+        ["lab: every binary, git, a writable directory", LAB, machine({ binaries: ["git"], files: LAB_FILES }), []],
+        [
+            "lab: an empty bin directory and no git",
+            LAB,
+            machine(),
+            [
+                "fluxstack:cluster.bin: /opt/lab lacks the lab's etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kwok, stages.yaml, registry, flux-operator, flux-operator-cli, flux-operator-data, source-controller, kustomize-controller: `npm run lab` builds them (Go and the Go module proxy needed; or `bash lab/toolchain.sh`), or set FLUXSTACK_LAB_BIN to a directory of prebuilt ones",
+                "fluxstack:cluster.source: the lab's Git server needs git on PATH (it runs git http-backend)",
+            ],
+        ],
+        [
+            "lab: one binary missing, a directory it cannot write",
+            { ...LAB, dir: "/ro/lab" },
+            machine({
+                binaries: ["git"],
+                files: Object.fromEntries(Object.entries(LAB_FILES).filter(([f]) => !f.endsWith("/registry"))),
+                readOnly: ["/ro/lab"],
+            }),
+            [
+                "fluxstack:cluster.bin: /opt/lab lacks the lab's registry: `npm run lab` builds them (Go and the Go module proxy needed; or `bash lab/toolchain.sh`), or set FLUXSTACK_LAB_BIN to a directory of prebuilt ones",
+                "fluxstack:cluster.dir: /ro/lab is not writable: the lab keeps its data and logs there",
+            ],
+        ],
+        [
+            "lab: a pinned port another process holds",
+            { ...LAB, ports: { apiServer: 16443, git: 18080 } },
+            machine({ binaries: ["git"], files: LAB_FILES, ports: [18080] }),
+            ["fluxstack:cluster.ports.git: 18080 is in use on 127.0.0.1 by another process"],
+        ],
+        [
+            "lab: a pinned port the running lab itself holds",
+            { ...LAB, ports: { git: 18080 } },
+            machine({ binaries: ["git"], files: LAB_FILES, ports: [18080], labs: ["/labs/a"] }),
             [],
         ],
     ];
@@ -224,5 +275,38 @@ describe("README's config reference", () => {
                 message: example,
             },
         );
+    });
+});
+
+describe("localMachine's view of ports, folders and labs", () => {
+    it("sees a port something listens on, and not one nobody does", async () => {
+        const net = await import("node:net");
+        const server = net.createServer();
+        await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+        const { port } = server.address() as { port: number };
+        assert.equal(localMachine().listening(port), true);
+        await new Promise<void>((r) => server.close(() => r()));
+        assert.equal(localMachine().listening(port), false);
+    });
+
+    it("a folder that does not exist yet is writable where its nearest parent is", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "prereq-"));
+        assert.equal(localMachine().writable(path.join(dir, "a", "b")), true);
+        fs.chmodSync(dir, 0o500);
+        try {
+            // root may write anywhere; the check then rightly says so
+            assert.equal(localMachine().writable(path.join(dir, "a")), process.getuid?.() === 0);
+        } finally {
+            fs.chmodSync(dir, 0o700);
+        }
+    });
+
+    it("a lab runs when its state names a live daemon", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "prereq-"));
+        assert.equal(localMachine().labRunning(dir), false);
+        fs.writeFileSync(path.join(dir, "state.json"), JSON.stringify({ daemonPid: process.pid }));
+        assert.equal(localMachine().labRunning(dir), true);
+        fs.writeFileSync(path.join(dir, "state.json"), JSON.stringify({ daemonPid: 2 ** 22 + 1 }));
+        assert.equal(localMachine().labRunning(dir), false);
     });
 });
