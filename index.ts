@@ -16,3 +16,5 @@ export const clusterName = platform.clusterName;
 export const kubeconfig = platform.kubeconfig;
 export const fluxNamespace = platform.fluxNamespace;
 export const tenants = platform.tenants;
+/** Only on a lab: its Git repositories to clone, its registry, its kubeconfig and logs. */
+export const lab = platform.lab;

@@ -1,4 +1,6 @@
-import type * as pulumi from "@pulumi/pulumi";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { type Cluster, LabCluster } from "../components/cluster";
 import { FluxSystem } from "../components/flux";
 import { FluxSync, Tenant } from "../components/tenant";
 import { createCluster } from "./cluster";
@@ -11,6 +13,14 @@ export interface PlatformOutputs {
     kubeconfig: pulumi.Output<string>;
     fluxNamespace: pulumi.Output<string>;
     tenants: Record<string, { namespace: pulumi.Output<string>; syncs: string[] }>;
+    /** A lab's own servers and files (only on a lab): where to clone from and push to, its kubeconfig and logs. */
+    lab?: {
+        dir: string;
+        kubeconfigPath: string;
+        gitUrl: pulumi.Output<string>;
+        repositories: Record<string, pulumi.Output<string>>;
+        registry: pulumi.Output<string>;
+    };
 }
 
 /**
@@ -58,6 +68,8 @@ export function buildPlatform(config: StackConfig, options: { projectDir?: strin
                 tenant,
                 cluster,
                 fluxInstance: fluxSystem.instance,
+                sourceUrl: resolveLabUrl(sync.source.url, cluster),
+                waitForReady: flux.waitForSyncs ? { timeoutSeconds: flux.syncTimeoutSeconds } : undefined,
             });
         }
         return [t.name, { namespace: tenant.namespaceName, syncs: syncs.map((s) => s.name) }] as const;
@@ -68,5 +80,26 @@ export function buildPlatform(config: StackConfig, options: { projectDir?: strin
         kubeconfig: cluster.kubeconfig,
         fluxNamespace: fluxSystem.namespaceName,
         tenants: Object.fromEntries(tenants),
+        lab: cluster instanceof LabCluster ? labOutputs(cluster) : undefined,
     };
+}
+
+function labOutputs(lab: LabCluster): NonNullable<PlatformOutputs["lab"]> {
+    return {
+        dir: lab.dir,
+        kubeconfigPath: path.join(lab.dir, "kubeconfig"),
+        gitUrl: lab.gitUrl,
+        repositories: Object.fromEntries(lab.repositoryNames.map((r) => [r, pulumi.interpolate`${lab.gitUrl}/${r}`])),
+        registry: lab.registry,
+    };
+}
+
+/** `lab://git/<repo>` and `lab://oci/<repository>` become the lab's own Git and registry URLs (checked by the loader). */
+function resolveLabUrl(url: string, cluster: Cluster): pulumi.Input<string> | undefined {
+    if (!url.startsWith("lab://") || !(cluster instanceof LabCluster)) return undefined;
+    const [server, ...rest] = url.slice("lab://".length).split("/");
+    const name = rest.join("/");
+    return server === "git"
+        ? pulumi.interpolate`${cluster.gitUrl}/${name}`
+        : pulumi.interpolate`oci://${cluster.registry}/${name}`;
 }

@@ -42,10 +42,16 @@ export class LabCluster extends pulumi.ComponentResource implements Cluster {
     public readonly gitUrl: pulumi.Output<string>;
     /** `127.0.0.1:PORT`: the lab's OCI artifacts are `oci://${registry}/<repository>`. */
     public readonly registry: pulumi.Output<string>;
+    /** The lab's directory, absolute. */
+    public readonly dir: string;
+    /** The Git repositories it serves. */
+    public readonly repositoryNames: string[];
 
     constructor(name: string, args: LabClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("fluxstack:cluster:LabCluster", name, {}, opts);
         const abs = (p: string) => path.resolve(PROJECT_DIR, p);
+        this.dir = abs(args.dir);
+        this.repositoryNames = Object.keys(args.repositories ?? {});
         this.lab = new LabClusterResource(
             `${name}-lab`,
             {
@@ -72,6 +78,8 @@ export class LabCluster extends pulumi.ComponentResource implements Cluster {
             kubeconfig: this.kubeconfig,
             gitUrl: this.gitUrl,
             registry: this.registry,
+            dir: this.dir,
+            repositoryNames: this.repositoryNames,
         });
     }
 }

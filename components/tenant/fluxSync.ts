@@ -14,6 +14,27 @@ export interface FluxSyncArgs extends SyncOptions {
     cluster: ClusterScope;
     /** The Flux instance: its controllers install the source and Kustomization CRDs. Required. */
     fluxInstance: pulumi.Resource;
+    /** The source's URL when it is known only once the cluster exists (a lab's servers). Default `source.url`. */
+    sourceUrl?: pulumi.Input<string>;
+    /**
+     * Make `up` wait until the Kustomization is Ready, and fail when it is not within `timeoutSeconds` (the
+     * Kubernetes provider's `pulumi.com/waitFor` await). Default: no wait (`up` ends when the objects exist).
+     */
+    waitForReady?: { timeoutSeconds: number };
+}
+
+/**
+ * Flux's finalizers prune what a sync applied. Deleted in the background, the object is not also given the API
+ * server's `foregroundDeletion` finalizer, which kustomize-controller then tries to patch away and is refused
+ * ("no new finalizers can be added if the object is being deleted"); `destroy` still waits until it is gone.
+ */
+export const FLUX_OBJECT_ANNOTATIONS = { "pulumi.com/deletionPropagationPolicy": "background" } as const;
+
+/** The Kubernetes provider's await: Ready=True within the timeout, or the update fails. */
+export function waitAnnotations(wait: { timeoutSeconds: number } | undefined): Record<string, string> {
+    return wait
+        ? { "pulumi.com/waitFor": "condition=Ready", "pulumi.com/timeoutSeconds": String(wait.timeoutSeconds) }
+        : {};
 }
 
 /** One sync: a GitRepository or OCIRepository and the Kustomization that applies it as the tenant. */
@@ -30,7 +51,12 @@ export class FluxSync extends pulumi.ComponentResource {
             `${name}-source`,
             {
                 ...manifests.source,
-                metadata: { ...manifests.source.metadata, namespace: tenant.namespaceName },
+                metadata: {
+                    ...manifests.source.metadata,
+                    namespace: tenant.namespaceName,
+                    annotations: { ...FLUX_OBJECT_ANNOTATIONS },
+                },
+                spec: { ...(manifests.source.spec as Record<string, unknown>), url: args.sourceUrl ?? args.source.url },
             },
             inCluster(cluster, this, {
                 // The CRD exists once the instance is ready; the namespace edge comes with the data.
@@ -42,7 +68,11 @@ export class FluxSync extends pulumi.ComponentResource {
             `${name}-kustomization`,
             {
                 ...manifests.kustomization,
-                metadata: { ...manifests.kustomization.metadata, namespace: tenant.namespaceName },
+                metadata: {
+                    ...manifests.kustomization.metadata,
+                    namespace: tenant.namespaceName,
+                    annotations: { ...FLUX_OBJECT_ANNOTATIONS, ...waitAnnotations(args.waitForReady) },
+                },
             },
             inCluster(cluster, this, {
                 // It runs as the tenant's account: the account and its binding must exist first, and on destroy must

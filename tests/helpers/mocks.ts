@@ -30,6 +30,12 @@ const REMOTE_STATE: Record<string, (name: string, inputs: any) => Record<string,
     "pulumi-nodejs:dynamic/fluxstack:KindCluster": (_name, inputs) => ({
         kubeconfig: `kind kubeconfig for ${inputs.name}`,
     }),
+    "pulumi-nodejs:dynamic/fluxstack:LabCluster": (_name, inputs) => ({
+        kubeconfig: `lab kubeconfig for ${inputs.name}`,
+        gitUrl: "http://127.0.0.1:41000",
+        registry: "127.0.0.1:42000",
+        apiServer: "https://127.0.0.1:43000",
+    }),
     "aws:iam/role:Role": (name) => ({ arn: `arn:aws:iam::123456789012:role/${name}`, name }),
 };
 

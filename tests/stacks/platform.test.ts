@@ -1,7 +1,9 @@
 import * as assert from "node:assert/strict";
+import * as path from "node:path";
 import { describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { installMocks, promiseOf } from "../helpers/mocks";
+import { PROJECT_DIR } from "../helpers/stackFiles";
 
 installMocks();
 // The program loads only now, after the mocks (a static import would be hoisted above installMocks()).
@@ -11,6 +13,7 @@ const CLUSTER_RESOURCE: Record<string, string | undefined> = {
     dev: undefined,
     kind: "cluster-kind",
     eks: "cluster-eks",
+    lab: "cluster-lab",
 };
 
 /** The in-cluster resources a stack must register: Flux tier, then per tenant, then per sync. */
@@ -59,6 +62,15 @@ const OUTPUTS = {
             "fluxdemo-prod": { namespace: "fluxdemo-prod", syncs: ["flux-stage-prod"] },
         },
     },
+    lab: {
+        clusterName: "lab",
+        fluxNamespace: "flux-system",
+        tenants: {
+            "fluxdemo-dev": { namespace: "fluxdemo-dev", syncs: ["flux-dev", "oci-dev"] },
+            "fluxdemo-stage": { namespace: "fluxdemo-stage", syncs: ["flux-stage-prod"] },
+            "fluxdemo-prod": { namespace: "fluxdemo-prod", syncs: ["flux-stage-prod"] },
+        },
+    },
 };
 
 const STACKS = {
@@ -74,6 +86,15 @@ const STACKS = {
     eks: expectedInCluster(
         ["fluxdemo-stage", "fluxdemo-prod"],
         [
+            ["fluxdemo-stage", "flux-stage-prod", "GitRepository"],
+            ["fluxdemo-prod", "flux-stage-prod", "GitRepository"],
+        ],
+    ),
+    lab: expectedInCluster(
+        ["fluxdemo-dev", "fluxdemo-stage", "fluxdemo-prod"],
+        [
+            ["fluxdemo-dev", "flux-dev", "GitRepository"],
+            ["fluxdemo-dev", "oci-dev", "OCIRepository"],
             ["fluxdemo-stage", "flux-stage-prod", "GitRepository"],
             ["fluxdemo-prod", "flux-stage-prod", "GitRepository"],
         ],
@@ -178,6 +199,89 @@ for (const [stack, expected] of Object.entries(STACKS)) {
     });
 }
 
+describe("stack lab: the lab's own servers, processes and waits", async () => {
+    const { buildUnderMocks, get, stackConfig } = await program;
+    const { resources, outputs } = await buildUnderMocks(stackConfig("lab"));
+
+    it("exports where to clone from and push to, the registry, the kubeconfig's path", async () => {
+        const lab = outputs.lab!;
+        assert.deepEqual(
+            {
+                dir: lab.dir,
+                kubeconfigPath: lab.kubeconfigPath,
+                gitUrl: await promiseOf(lab.gitUrl),
+                registry: await promiseOf(lab.registry),
+                repositories: {
+                    "flux-dev": await promiseOf(lab.repositories["flux-dev"]),
+                    "flux-stage-prod": await promiseOf(lab.repositories["flux-stage-prod"]),
+                },
+            },
+            {
+                dir: path.join(PROJECT_DIR, ".lab", "lab"),
+                kubeconfigPath: path.join(PROJECT_DIR, ".lab", "lab", "kubeconfig"),
+                gitUrl: "http://127.0.0.1:41000",
+                registry: "127.0.0.1:42000",
+                repositories: {
+                    "flux-dev": "http://127.0.0.1:41000/flux-dev",
+                    "flux-stage-prod": "http://127.0.0.1:41000/flux-stage-prod",
+                },
+            },
+        );
+    });
+
+    it("makes the lab from the stack's config: its name, directory, binaries and the demo's repositories", () => {
+        const lab = get(resources, "cluster-lab").inputs;
+        assert.equal(lab.name, "lab");
+        assert.equal(lab.dir, path.join(PROJECT_DIR, ".lab", "lab"));
+        assert.equal(lab.fluxNamespace, "flux-system");
+        assert.deepEqual(lab.repositories, {
+            "flux-dev": path.join(PROJECT_DIR, "lab", "demo", "flux-dev"),
+            "flux-stage-prod": path.join(PROJECT_DIR, "lab", "demo", "flux-stage-prod"),
+        });
+        assert.deepEqual(lab.artifacts, {
+            "kcheck/kcheck-dev:latest": path.join(PROJECT_DIR, "lab", "demo", "kcheck-dev"),
+        });
+        assert.equal(lab.cli, path.join(PROJECT_DIR, "lab", "cli.ts"));
+    });
+
+    it("points lab:// URLs at the lab's Git server and registry", () => {
+        assert.equal(
+            get(resources, "sync-fluxdemo-dev/flux-dev-source").inputs.spec.url,
+            "http://127.0.0.1:41000/flux-dev",
+        );
+        assert.equal(
+            get(resources, "sync-fluxdemo-prod/flux-stage-prod-source").inputs.spec.url,
+            "http://127.0.0.1:41000/flux-stage-prod",
+        );
+        assert.equal(
+            get(resources, "sync-fluxdemo-dev/oci-dev-source").inputs.spec.url,
+            "oci://127.0.0.1:42000/kcheck/kcheck-dev",
+        );
+        // The source waits for the lab (its URL comes from it) as well as for the instance.
+        assert.ok(get(resources, "sync-fluxdemo-dev/flux-dev-source").dependsOn.has("cluster-lab"));
+    });
+
+    it("makes up wait until each sync is Ready, within the timeout", () => {
+        for (const name of [
+            "sync-fluxdemo-dev/flux-dev",
+            "sync-fluxdemo-dev/oci-dev",
+            "sync-fluxdemo-prod/flux-stage-prod",
+        ]) {
+            assert.deepEqual(get(resources, `${name}-kustomization`).inputs.metadata.annotations, {
+                "pulumi.com/deletionPropagationPolicy": "background",
+                "pulumi.com/waitFor": "condition=Ready",
+                "pulumi.com/timeoutSeconds": "300",
+            });
+        }
+    });
+
+    it("asks the FluxInstance for the controllers the lab runs, from the operator's embedded manifests", () => {
+        const { instance } = get(resources, "flux-instance").inputs.values;
+        assert.deepEqual(instance.components, ["source-controller", "kustomize-controller"]);
+        assert.equal(instance.distribution.artifact, "");
+    });
+});
+
 describe("stack dev: exact inputs", async () => {
     const { buildUnderMocks, get, stackConfig } = await program;
     const { resources } = await buildUnderMocks(stackConfig("dev"));
@@ -254,13 +358,23 @@ describe("stack dev: exact inputs", async () => {
         assert.deepEqual(get(resources, "sync-fluxdemo-dev/flux-dev-source").inputs, {
             apiVersion: "source.toolkit.fluxcd.io/v1",
             kind: "GitRepository",
-            metadata: { name: "flux-dev", namespace: "fluxdemo-dev" },
+            // Deleted in the background: no foregroundDeletion finalizer for Flux to trip over.
+            metadata: {
+                name: "flux-dev",
+                namespace: "fluxdemo-dev",
+                annotations: { "pulumi.com/deletionPropagationPolicy": "background" },
+            },
             spec: { interval: "1m0s", ref: { branch: "main" }, url: "https://github.com/wolcn/flux-dev" },
         });
         assert.deepEqual(get(resources, "sync-fluxdemo-dev/flux-dev-kustomization").inputs, {
             apiVersion: "kustomize.toolkit.fluxcd.io/v1",
             kind: "Kustomization",
-            metadata: { name: "flux-dev", namespace: "fluxdemo-dev" },
+            // No waitFor on the dev stack: up ends when the objects exist (flux.waitForSyncs is off by default).
+            metadata: {
+                name: "flux-dev",
+                namespace: "fluxdemo-dev",
+                annotations: { "pulumi.com/deletionPropagationPolicy": "background" },
+            },
             spec: {
                 interval: "30m0s",
                 path: "./dev",
