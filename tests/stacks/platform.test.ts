@@ -157,7 +157,7 @@ for (const [stack, expected] of Object.entries(STACKS)) {
             assert.deepEqual(get(resources, "flux-operator").inputs.values, { multitenancy: { enabled: true } });
         });
 
-        it("exports the cluster's name, the Flux namespace, each tenant's namespace and syncs, and a secret kubeconfig", async () => {
+        it("exports cluster name, Flux namespace, each tenant's namespace and syncs, a secret kubeconfig", async () => {
             const tenants = Object.fromEntries(
                 await Promise.all(
                     Object.entries(outputs.tenants).map(async ([name, t]) => [
