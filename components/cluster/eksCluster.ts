@@ -44,11 +44,13 @@ export interface ExistingVpcOptions {
 
 /** The managed node group, in the private subnets. */
 export interface NodeGroupOptions {
-    /** Default `["t3.medium"]`. */
+    /** EC2 instance types for the nodes. Default `["t3.medium"]`. */
     instanceTypes?: readonly string[];
-    /** Sizes, with minSize <= desiredSize <= maxSize. Default `2`, `2`, `3`. */
+    /** The fewest nodes (minSize <= desiredSize <= maxSize). Default `2`. */
     minSize?: number;
+    /** The nodes to start with. Default `2`. */
     desiredSize?: number;
+    /** The most nodes. Default `3`. */
     maxSize?: number;
     /** Each node's disk, in GiB. Default `20`. */
     diskSizeGiB?: number;
@@ -63,7 +65,7 @@ export interface EksClusterArgs {
     kubernetesVersion: string;
     /** The network. Default a new VPC: `{cidr: 10.0.0.0/16, availabilityZones: 2}`. */
     vpc?: NewVpcOptions | ExistingVpcOptions;
-    /** Default `{instanceTypes: [t3.medium], minSize: 2, desiredSize: 2, maxSize: 3, diskSizeGiB: 20}`. */
+    /** The managed node group. Default: each field's default (two t3.medium nodes, at most three). */
     nodeGroup?: NodeGroupOptions;
     /** IAM roles given cluster-admin by access entries (the creator is admin anyway). Default none. */
     adminRoleArns?: readonly string[];

@@ -6,7 +6,9 @@ export const DEFAULT_KIND_NODE_IMAGE =
 
 /** A host port mapped into a node. */
 export interface KindPortMapping {
+    /** The port inside the node. Required. */
     containerPort: number;
+    /** The port on the host. Required. */
     hostPort: number;
     /** Default kind's (all addresses). */
     listenAddress?: string;
@@ -18,7 +20,7 @@ export interface KindPortMapping {
 export interface KindLayout {
     /** The cluster's name. Required. */
     name: string;
-    /** The node image, which is the Kubernetes version. Default kind v0.31.0's, `kindest/node:v1.35.0@sha256:452d…`. */
+    /** Node image (= Kubernetes version). Default kind v0.31.0's: `kindest/node:v1.35.0@sha256:452d…`. */
     nodeImage?: string;
     /** Control-plane nodes. Default `1`. */
     controlPlanes?: number;

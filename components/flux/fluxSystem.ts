@@ -20,7 +20,7 @@ export interface FluxSystemArgs {
     cluster: ClusterScope;
     /** The namespace of the operator and the instance; this component makes it. Default `flux-system`. */
     namespace?: string;
-    /** Where Helm finds the charts. Default `{source: oci}`: `oci://ghcr.io/controlplaneio-fluxcd/charts` at `0.49.0`. */
+    /** Where Helm finds the charts. Default `oci://ghcr.io/controlplaneio-fluxcd/charts` at `0.49.0`. */
     charts?: ChartSource;
     /** The folder a local `charts.directory` is relative to. Default the working directory. */
     projectDir?: string;
@@ -30,7 +30,7 @@ export interface FluxSystemArgs {
     instance?: FluxInstanceOptions;
     /** The probe NetworkPolicy. Default: made, with the demo's blocks and ports. */
     probePolicy?: ProbePolicyOptions;
-    /** Kustomize patches for the controllers (e.g. the IRSA role annotation); the instance waits for them. Default none. */
+    /** Kustomize patches for the controllers (the IRSA role annotation); the instance waits for them. Default none. */
     patches?: pulumi.Input<KustomizePatch[]>;
 }
 

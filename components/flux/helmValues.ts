@@ -45,7 +45,10 @@ export interface FluxInstanceOptions {
     clusterType?: FluxClusterType;
     /** `instance.cluster.multitenant`. Default `true`. */
     multitenant?: boolean;
-    /** Default `{version: 2.x, registry: ghcr.io/fluxcd, artifact: oci://ghcr.io/controlplaneio-fluxcd/flux-operator-manifests:latest}`. */
+    /**
+     * Where the controllers come from. Default `{version: 2.x, registry: ghcr.io/fluxcd, artifact:
+     * oci://ghcr.io/controlplaneio-fluxcd/flux-operator-manifests:latest}`.
+     */
     distribution?: Partial<FluxDistribution>;
     /** The controllers to run. Default the source, kustomize, helm and notification controllers. */
     components?: readonly string[];

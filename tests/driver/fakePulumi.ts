@@ -52,7 +52,8 @@ if (["preview", "up", "refresh", "destroy"].includes(verb)) {
     record({ stackFile: fs.existsSync(stackFile) ? fs.readFileSync(stackFile, "utf8") : undefined });
     const events = [...(known().events?.[verb] ?? [])];
     // The engine always ends with a summary; without one the Automation API warns.
-    if (!events.some((e) => e.summaryEvent)) events.push({ sequence: 1e6, timestamp: 0, summaryEvent: { resourceChanges: {} } });
+    const summary = { sequence: 1e6, timestamp: 0, summaryEvent: { resourceChanges: {} } };
+    if (!events.some((e) => e.summaryEvent)) events.push(summary);
     process.stdout.write(\`fake pulumi: \${verb} \${name}\\n\`);
     const log = flag("--event-log");
     if (!log) process.exit(0);
@@ -88,8 +89,9 @@ if (verb === "config" && sub === "set-all") {
 }
 if (verb === "stack" && sub === "output") {
     const shown = argv.includes("--show-secrets");
-    const outputs = Object.entries(known().outputs ?? {}).map(([k, o]) => [k, o.secret && !shown ? "[secret]" : o.value]);
-    process.stdout.write(JSON.stringify(Object.fromEntries(outputs)));
+    const outputs = Object.entries(known().outputs ?? {});
+    const shownOutputs = outputs.map(([k, o]) => [k, o.secret && !shown ? "[secret]" : o.value]);
+    process.stdout.write(JSON.stringify(Object.fromEntries(shownOutputs)));
     process.exit(0);
 }
 if (verb === "stack" && sub === "history") { process.stdout.write("[]"); process.exit(0); }

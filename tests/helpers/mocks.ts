@@ -69,7 +69,8 @@ export function installMocks(): void {
     if (early.length > 0) {
         const first = path.relative(PROJECT_DIR, early[0]);
         throw new Error(
-            `installMocks() after the program loaded (${first} and ${early.length - 1} more): import it with await import() after the mocks`,
+            `installMocks() after the program loaded (${first} and ${early.length - 1} more): ` +
+                "import it with await import() after the mocks",
         );
     }
     pulumi.runtime.setMocks(

@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { installMocks, promiseOf } from "../helpers/mocks";
+import { DEFAULT_RELEASES } from "../helpers/fluxReleases";
 import { PROJECT_DIR } from "../helpers/stackFiles";
 
 installMocks();
@@ -177,7 +178,7 @@ for (const [stack, expected] of Object.entries(STACKS)) {
             assert.deepEqual(get(resources, "flux-operator").inputs.values, { multitenancy: { enabled: true } });
         });
 
-        it("exports the cluster's name, the Flux namespace, each tenant's namespace and syncs, and a secret kubeconfig", async () => {
+        it("exports cluster name, Flux namespace, each tenant's namespace and syncs, a secret kubeconfig", async () => {
             const tenants = Object.fromEntries(
                 await Promise.all(
                     Object.entries(outputs.tenants).map(async ([name, t]) => [
@@ -287,46 +288,11 @@ describe("stack dev: exact inputs", async () => {
     const { resources } = await buildUnderMocks(stackConfig("dev"));
 
     it("installs the operator from the pinned OCI chart into flux-system", () => {
-        assert.deepEqual(get(resources, "flux-operator").inputs, {
-            name: "flux-operator",
-            chart: "oci://ghcr.io/controlplaneio-fluxcd/charts/flux-operator",
-            version: "0.49.0",
-            namespace: "flux-system",
-            createNamespace: false,
-            values: { multitenancy: { enabled: true } },
-            timeout: 600,
-            compat: "true",
-        });
+        assert.deepEqual(get(resources, "flux-operator").inputs, DEFAULT_RELEASES.operator);
     });
 
     it("installs the instance named flux with the demo's settings", () => {
-        assert.deepEqual(get(resources, "flux-instance").inputs, {
-            name: "flux",
-            chart: "oci://ghcr.io/controlplaneio-fluxcd/charts/flux-instance",
-            version: "0.49.0",
-            namespace: "flux-system",
-            createNamespace: false,
-            values: {
-                instance: {
-                    distribution: {
-                        version: "2.x",
-                        registry: "ghcr.io/fluxcd",
-                        artifact: "oci://ghcr.io/controlplaneio-fluxcd/flux-operator-manifests:latest",
-                    },
-                    components: [
-                        "source-controller",
-                        "kustomize-controller",
-                        "helm-controller",
-                        "notification-controller",
-                    ],
-                    cluster: { type: "kubernetes", multitenant: true },
-                    kustomize: { patches: [] },
-                },
-                healthcheck: { enabled: true, timeout: "5m" },
-            },
-            timeout: 600,
-            compat: "true",
-        });
+        assert.deepEqual(get(resources, "flux-instance").inputs, DEFAULT_RELEASES.instance);
     });
 
     it("makes the tenant's namespace, account and least-privilege binding", () => {

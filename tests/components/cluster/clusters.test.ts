@@ -187,7 +187,7 @@ describe("cluster source: eks (the eks stack file)", async () => {
         }
     });
 
-    it("sets region and tags on the AWS provider and gives Kubernetes the cluster's kubeconfig as a secret", async () => {
+    it("sets region and tags on the AWS provider; Kubernetes gets the cluster's kubeconfig as a secret", async () => {
         assert.deepEqual(get(resources, "cluster-aws").inputs.region, "eu-north-1");
         // Provider inputs reach the engine JSON-encoded.
         assert.deepEqual(JSON.parse(get(resources, "cluster-aws").inputs.defaultTags), {
@@ -282,7 +282,7 @@ describe("cluster source: eks options", () => {
         ]);
     });
 
-    it("Pod Identity: a role the EKS pods service may assume and tag, the agent add-on, then one association per controller", async () => {
+    it("Pod Identity: a role pods may assume and tag, the agent, then an association each", async () => {
         const { get } = await program;
         const fluxIdentity = {
             mode: "podIdentity",

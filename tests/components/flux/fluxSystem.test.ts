@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { installMocks, record } from "../../helpers/mocks";
+import { DEFAULT_RELEASES } from "../../helpers/fluxReleases";
 
 installMocks();
 
@@ -33,42 +34,7 @@ describe("FluxSystem on its own", async () => {
     });
 
     it("defaults to the pinned OCI charts, multi-tenancy on, the default distribution and controllers", () => {
-        assert.deepEqual(resources.get("flux-operator")!.inputs, {
-            name: "flux-operator",
-            chart: "oci://ghcr.io/controlplaneio-fluxcd/charts/flux-operator",
-            version: "0.49.0",
-            namespace: "flux-system",
-            createNamespace: false,
-            values: { multitenancy: { enabled: true } },
-            timeout: 600,
-            compat: "true",
-        });
-        assert.deepEqual(resources.get("flux-instance")!.inputs, {
-            name: "flux",
-            chart: "oci://ghcr.io/controlplaneio-fluxcd/charts/flux-instance",
-            version: "0.49.0",
-            namespace: "flux-system",
-            createNamespace: false,
-            values: {
-                instance: {
-                    distribution: {
-                        version: "2.x",
-                        registry: "ghcr.io/fluxcd",
-                        artifact: "oci://ghcr.io/controlplaneio-fluxcd/flux-operator-manifests:latest",
-                    },
-                    components: [
-                        "source-controller",
-                        "kustomize-controller",
-                        "helm-controller",
-                        "notification-controller",
-                    ],
-                    cluster: { type: "kubernetes", multitenant: true },
-                    kustomize: { patches: [] },
-                },
-                healthcheck: { enabled: true, timeout: "5m" },
-            },
-            timeout: 600,
-            compat: "true",
-        });
+        assert.deepEqual(resources.get("flux-operator")!.inputs, DEFAULT_RELEASES.operator);
+        assert.deepEqual(resources.get("flux-instance")!.inputs, DEFAULT_RELEASES.instance);
     });
 });
