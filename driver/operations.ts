@@ -20,16 +20,24 @@ export interface OperationResult {
     outputs?: Record<string, unknown>;
 }
 
-/** Runs `op` on the stack, collecting the engine's events into a summary; puts overrides back afterwards. */
+/** What every operation passes the CLI: the streams, and the run's config file when there are overrides. */
+interface Stream {
+    onOutput?: (t: string) => void;
+    onEvent: (e: EngineEvent) => void;
+    configFile?: string;
+}
+
+/** Runs `op` on the stack, collecting the engine's events into a summary; removes the run's config file after. */
 async function run<T>(
     options: RunOptions,
     create: boolean,
-    op: (stack: Stack, stream: { onOutput?: (t: string) => void; onEvent: (e: EngineEvent) => void }) => Promise<T>,
+    op: (stack: Stack, stream: Stream) => Promise<T>,
 ): Promise<{ result: T; summary: ChangeSummary }> {
-    const { stack, restore } = await openStack({ ...options, create });
+    const { stack, configFile, cleanup } = await openStack({ ...options, create });
     const events: EngineEvent[] = [];
     try {
         const result = await op(stack, {
+            configFile,
             onOutput: options.onOutput,
             onEvent: (e) => {
                 events.push(e);
@@ -38,7 +46,7 @@ async function run<T>(
         });
         return { result, summary: summarize(events) };
     } finally {
-        restore();
+        cleanup();
     }
 }
 

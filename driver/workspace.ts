@@ -1,6 +1,8 @@
+import { execFile } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
-import { LocalWorkspace, type Stack } from "@pulumi/pulumi/automation";
+import { LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
 import { DriverError, EXIT } from "./exitCodes";
 
 /** Where the project (Pulumi.yaml) lives. */
@@ -41,16 +43,19 @@ export interface OpenStackOptions {
     create: boolean;
 }
 
-/** An open stack, and how to put its stack file back as it was (overrides are for one run). */
+/** An open stack; with overrides, the config file that holds them for this run, and how to clean it up. */
 export interface OpenedStack {
     stack: Stack;
-    restore: () => void;
+    /** The stack's config with this run's overrides (pass as `configFile` to the operation); unset without any. */
+    configFile?: string;
+    /** Removes the run's config file. The stack file itself is never written with an override. */
+    cleanup: () => void;
 }
 
 /**
  * Selects (or creates) the stack on the project's program, with backend, passphrase and overrides in place.
- * Overrides are written to the stack file (that is how the CLI takes config), so `restore` puts the file back:
- * an override lasts one run and never edits checked-in config. A new stack's encryption salt is kept.
+ * Overrides go into a copy of the stack file in a temporary folder (the CLI's `--config-file`), never into the
+ * checked-in Pulumi.<stack>.yaml: whatever ends the run (Ctrl-C, a killed CI job), no override outlives it there.
  */
 export async function openStack(options: OpenStackOptions): Promise<OpenedStack> {
     const projectDir = options.projectDir ?? PROJECT_DIR;
@@ -64,51 +69,101 @@ export async function openStack(options: OpenStackOptions): Promise<OpenedStack>
     const backend = backendUrl(projectDir, env);
     if (backend.startsWith("file://")) fs.mkdirSync(backend.slice("file://".length), { recursive: true });
     const stackFilePath = path.join(projectDir, `Pulumi.${options.stack}.yaml`);
-    const stackFile = readIfExists(stackFilePath);
-    checkPassphrase(backend, stackFile, env);
+    checkPassphrase(backend, readIfExists(stackFilePath), env);
 
     const args = { stackName: options.stack, workDir: projectDir };
-    // The CLI inherits this process's environment; Pulumi settings given in `env` are passed on explicitly.
-    const pulumiVars = Object.entries(env).filter(
-        (e): e is [string, string] => e[0].startsWith("PULUMI_") && e[1] !== undefined,
-    );
-    const opts = {
-        envVars: { ...Object.fromEntries(pulumiVars), PULUMI_BACKEND_URL: backend, PULUMI_SKIP_UPDATE_CHECK: "true" },
+    // The CLI, its plugins and the program run with `env` (PATH included: where the plugins are), not with this
+    // process's environment; and the CLI is the one on `env`'s PATH.
+    const vars = Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined);
+    // The dynamic providers' host (the kind and lab clusters) ships with the Pulumi CLI, and with @pulumi/pulumi:
+    // appended, so a CLI's own copy wins.
+    const pluginPath = [env.PATH, path.join(projectDir, "node_modules", "@pulumi", "pulumi")]
+        .filter(Boolean)
+        .join(path.delimiter);
+    const envVars = {
+        ...Object.fromEntries(vars),
+        PATH: pluginPath,
+        PULUMI_BACKEND_URL: backend,
+        PULUMI_SKIP_UPDATE_CHECK: "true",
     };
+    const opts = { envVars, pulumiCommand: await pulumiCommandOn(env) };
     const stack = options.create
         ? await LocalWorkspace.createOrSelectStack(args, opts)
         : await LocalWorkspace.selectStack(args, opts);
     const overrides = Object.entries(options.config ?? {});
-    const settled = readIfExists(stackFilePath); // as created or selected, before any override
-    const restore = () => {
-        if (overrides.length === 0) return;
-        if (settled === undefined) fs.rmSync(stackFilePath, { force: true });
-        else fs.writeFileSync(stackFilePath, settled);
-    };
-    if (overrides.length > 0) {
-        try {
-            await stack.setAllConfig(Object.fromEntries(overrides.map(([k, value]) => [k, { value }])), true);
-        } catch (e) {
-            restore(); // a bad override must not leave the stack file half-edited
-            throw e;
-        }
+    if (overrides.length === 0) return { stack, cleanup: () => undefined };
+
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fluxstack-config-"));
+    const cleanup = () => fs.rmSync(dir, { recursive: true, force: true });
+    const configFile = path.join(dir, `Pulumi.${options.stack}.yaml`);
+    try {
+        // As created or selected (a new stack's encryption salt included), then the overrides, by the CLI itself
+        // (`config set-all --path`: the same parsing of paths and values as `pulumi config set`).
+        fs.writeFileSync(configFile, readIfExists(stackFilePath) ?? "", { mode: 0o600 });
+        const pairs = overrides.flatMap(([k, v]) => ["--plaintext", `${k}=${v}`]);
+        await execFileAsync(
+            stack.workspace.pulumiCommand.command,
+            [
+                "config",
+                "set-all",
+                "--path",
+                "--config-file",
+                configFile,
+                "--stack",
+                options.stack,
+                "--non-interactive",
+                ...pairs,
+            ],
+            { cwd: projectDir, env: { ...process.env, ...envVars } },
+        );
+    } catch (e) {
+        cleanup();
+        const stderr = (e as { stderr?: string }).stderr?.trim();
+        throw new DriverError(EXIT.usage, `a config override was refused: ${stderr || (e as Error).message}`);
     }
-    return { stack, restore };
+    return { stack, configFile, cleanup };
+}
+
+function execFileAsync(file: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }) {
+    return new Promise<void>((resolve, reject) => {
+        execFile(file, args, { ...options, encoding: "utf8" }, (error, _stdout, stderr) => {
+            if (error) reject(Object.assign(new Error(error.message), { stderr }));
+            else resolve();
+        });
+    });
 }
 
 /** Whether an executable `binary` is on the PATH of `env`. */
 export function onPath(binary: string, env: NodeJS.ProcessEnv): boolean {
+    return whichOn(binary, env) !== undefined;
+}
+
+/** The first executable `binary` on the PATH of `env`. */
+export function whichOn(binary: string, env: NodeJS.ProcessEnv): string | undefined {
     return (env.PATH ?? "")
         .split(path.delimiter)
         .filter(Boolean)
-        .some((dir) => {
+        .map((dir) => path.join(dir, binary))
+        .find((file) => {
             try {
-                fs.accessSync(path.join(dir, binary), fs.constants.X_OK);
+                fs.accessSync(file, fs.constants.X_OK);
                 return true;
             } catch {
                 return false;
             }
         });
+}
+
+/**
+ * The Automation API runs `pulumi` from this process's PATH unless told where it is: point it at the one on
+ * `env`'s PATH (PulumiCommand takes an install root, `<root>/bin/pulumi`).
+ */
+async function pulumiCommandOn(env: NodeJS.ProcessEnv): Promise<PulumiCommand | undefined> {
+    const found = whichOn("pulumi", env);
+    if (!found || found === whichOn("pulumi", process.env)) return undefined;
+    const dir = path.dirname(found);
+    if (path.basename(dir) !== "bin") return undefined;
+    return PulumiCommand.get({ root: path.dirname(dir), skipVersionCheck: true });
 }
 
 function readIfExists(file: string): string | undefined {

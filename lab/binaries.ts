@@ -1,4 +1,5 @@
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 
 /**
@@ -35,4 +36,10 @@ export const LAB_TOOLCHAIN_STEPS = [
 /** The lab's files missing from `bin`. */
 export function missingBinaries(bin: string, exists: (file: string) => boolean = fs.existsSync): string[] {
     return LAB_BINARIES.filter((b) => !exists(path.join(bin, b)));
+}
+
+/** A lab's binaries: `$FLUXSTACK_LAB_BIN`, else the toolchain's bin (`$FLUXSTACK_TOOLCHAIN_DIR` or the cache). */
+export function defaultLabBin(env: NodeJS.ProcessEnv = process.env, homeDir = os.homedir()): string {
+    if (env.FLUXSTACK_LAB_BIN) return env.FLUXSTACK_LAB_BIN;
+    return path.join(env.FLUXSTACK_TOOLCHAIN_DIR ?? path.join(homeDir, ".cache", "fluxstack-toolchain"), "bin");
 }

@@ -19,7 +19,14 @@ async function main(dir: string): Promise<void> {
     const spec = readJson<LabSpec>(paths.spec);
     if (!spec) throw new Error(`no lab spec at ${paths.spec}`);
     fs.mkdirSync(paths.logs, { recursive: true });
-    const log = (line: string) => fs.appendFileSync(paths.daemonLog, `${new Date().toISOString()} ${line}\n`);
+    // Logging must never be what stops a shutdown (the directory may be gone).
+    const log = (line: string) => {
+        try {
+            fs.appendFileSync(paths.daemonLog, `${new Date().toISOString()} ${line}\n`);
+        } catch {
+            process.stderr.write(`${line}\n`);
+        }
+    };
     const ports = await ensurePorts(paths.ports, spec);
     const state: LabState = {
         daemonPid: process.pid,
@@ -29,7 +36,13 @@ async function main(dir: string): Promise<void> {
         processes: {},
         pods: {},
     };
-    const save = () => writeJson(paths.state, state);
+    const save = () => {
+        try {
+            writeJson(paths.state, state);
+        } catch (e) {
+            log(`cannot write ${paths.state}: ${(e as Error).message}`);
+        }
+    };
     const supervisor = new Supervisor(spec.bin, paths.logs, log, () => {
         state.processes = supervisor.processes();
         save();
@@ -41,15 +54,20 @@ async function main(dir: string): Promise<void> {
         if (stopping) return;
         stopping = true;
         log(`stopping (exit ${code})`);
-        await runner?.stop();
+        clearInterval(watchdog);
+        await runner?.stop().catch((e: Error) => log(`stopping the Flux processes: ${e.message}`));
         for (const s of servers) s.close();
-        await supervisor.stopAll();
+        await supervisor.stopAll().catch((e: Error) => log(`stopping the lab's processes: ${e.message}`));
         state.ready = false;
         state.pods = {};
         save();
         log("stopped");
         process.exit(code);
     };
+    // A lab whose directory was deleted under it has nowhere to keep its data: stop rather than run on unowned.
+    const watchdog = setInterval(() => {
+        if (!fs.existsSync(paths.spec)) void shutdown(0);
+    }, 2_000);
     for (const sig of ["SIGTERM", "SIGINT", "SIGHUP"] as const) process.on(sig, () => void shutdown(0));
     save();
     log(`daemon PID ${process.pid} starting lab ${spec.name} in ${paths.dir}`);

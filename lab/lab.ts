@@ -129,14 +129,15 @@ export async function labHealth(dir: string): Promise<LabHealth> {
         if (!pidAlive(p.pid)) problems.push(`${name} (PID ${p.pid}) is not running`);
     }
     if (problems.length === 0) {
+        // Generous: on a busy machine (two CPUs compiling a Pulumi program) a live API server can be slow to answer,
+        // and a false "dead" would restart a healthy lab.
         const api = adminApi(paths, state.ports);
-        try {
-            if ((await api.text("/readyz", 3_000)) !== "ok") problems.push("the API server is not ready");
-        } catch (e) {
-            problems.push(`the API server does not answer: ${(e as Error).message}`);
-        } finally {
-            api.close();
+        let answer = "";
+        for (let attempt = 0; attempt < 3 && answer !== "ok"; attempt++) {
+            answer = await api.text("/readyz", 10_000).catch((e: Error) => `no answer: ${e.message}`);
         }
+        api.close();
+        if (answer !== "ok") problems.push(`the API server is not ready (${answer.trim().split("\n")[0]})`);
     }
     return { healthy: problems.length === 0, problems, state };
 }

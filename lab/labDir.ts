@@ -40,7 +40,7 @@ export interface LabState {
     /** Processes of the lab itself (control plane, registry), by name. */
     processes: Record<string, { pid: number; log: string }>;
     /** Flux pods running as processes: pod -> process. */
-    pods: Record<string, { pid: number; binary: string; version: string; image: string; log: string }>;
+    pods: Record<string, { pod: string; pid: number; binary: string; version: string; image: string; log: string }>;
 }
 
 /** The files and folders of one lab directory. */

@@ -5,7 +5,7 @@ import { LAB_NODE } from "./controlPlane";
 import { ApiError, type KubeApi } from "./kubeApi";
 import { imageName, ownedByRunner } from "./kwokStages";
 import { adaptArgs, expandVars, memoryBytes, POD_ADAPTERS, type PodAdapter } from "./podAdapters";
-import { freePort, type OwnedProcess, startProcess, stopProcess } from "./processes";
+import { freePort, type OwnedProcess, portFree, startProcess, stopProcess } from "./processes";
 
 /** The parts of a Pod the runner reads. */
 export interface Pod {
@@ -225,8 +225,10 @@ export class PodRunner {
             const mounts = this.mounts(slot);
             const env = await this.resolveEnv(pod, container, mounts);
             const args = (container.args ?? []).map((a) => rewritePaths(expandVars(a, env), mounts));
-            const ports: Record<string, number> = {};
-            for (const { flag } of adapter.listen) ports[flag] = await freePort();
+            const ports = await podPorts(
+                path.join(dir, "ports.json"),
+                adapter.listen.map((l) => l.flag),
+            );
             const { argv, portMap } = adaptArgs(adapter, args, ports, this.o.bin);
             Object.assign(env, adapter.env?.({ ports, bin: this.o.bin }) ?? {});
             slot.argv = argv;
@@ -479,6 +481,25 @@ export class PodRunner {
         }
         return undefined;
     }
+}
+
+/**
+ * The loopback ports of a pod's listen flags, kept in its directory: a pod that outlives its process (a restarted
+ * lab) listens where it did, so what others recorded (the artifact URLs source-controller advertised) still holds.
+ */
+async function podPorts(file: string, flags: readonly string[]): Promise<Record<string, number>> {
+    let kept: Record<string, number> = {};
+    try {
+        kept = JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, number>;
+    } catch {
+        // first start
+    }
+    const ports: Record<string, number> = {};
+    for (const flag of flags) {
+        ports[flag] = kept[flag] && (await portFree(kept[flag])) ? kept[flag] : await freePort();
+    }
+    fs.writeFileSync(file, JSON.stringify(ports));
+    return ports;
 }
 
 function key(pod: Pod): string {

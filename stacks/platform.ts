@@ -40,7 +40,8 @@ export function buildPlatform(config: StackConfig, options: { projectDir?: strin
         operator: flux.operator,
         instance: flux.instance,
         probePolicy: flux.probePolicy,
-        patches: cluster.fluxPatches,
+        // The cluster's own patches first (the IRSA annotation), then the stack's.
+        patches: cluster.fluxPatches.apply((own) => [...own, ...flux.instance.kustomizePatches]),
     });
 
     // Each tenant, then its syncs (the loader has checked that every sync names a tenant).

@@ -202,7 +202,7 @@ export function localMachine(env: NodeJS.ProcessEnv = process.env): Machine {
             while (!fs.existsSync(at)) at = path.dirname(at);
             try {
                 fs.accessSync(at, fs.constants.W_OK);
-                return true;
+                return fs.statSync(at).isDirectory(); // a file where a folder should go: nothing can be made there
             } catch {
                 return false;
             }

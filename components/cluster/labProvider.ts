@@ -139,7 +139,15 @@ export const labProvider: pulumi.dynamic.ResourceProvider = {
             throw new Error(`the lab did not start: ${(err.stderr ?? "").trim() || err.message}`, { cause: e });
         }
         const info = JSON.parse(out) as { kubeconfig: string; apiServer: string; gitUrl: string; registry: string };
-        return { outs: { ...news, ...info, running: true } };
+        const outs: LabClusterOutputs = {
+            ...news,
+            kubeconfig: info.kubeconfig,
+            apiServer: info.apiServer,
+            gitUrl: info.gitUrl,
+            registry: info.registry,
+            running: true,
+        };
+        return { outs };
     },
 
     async delete(id: string, props: LabClusterOutputs) {

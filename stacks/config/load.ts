@@ -6,6 +6,7 @@ import { crossCheck, type Indexed, type IndexedTenant } from "./crossChecks";
 import { platformChecks } from "./platformChecks";
 import { ConfigError, type ConfigProblem, PrerequisiteError } from "./errors";
 import { parseWith, unknownKey } from "./messages";
+import { defaultLabBin } from "../../lab/binaries";
 import { LAB_COMPONENTS } from "./defaults";
 import { type ClusterConfig, type FluxConfig, stackConfigShape, syncSchema, tenantSchema } from "./schema";
 import type { ResolvedCluster, StackConfig, Sync } from "./stackConfig";
@@ -146,12 +147,6 @@ function labDefaults(
             },
         },
     };
-}
-
-/** A lab's binaries: `$FLUXSTACK_LAB_BIN`, else the toolchain's bin (`$FLUXSTACK_TOOLCHAIN_DIR` or the cache). */
-export function defaultLabBin(env: NodeJS.ProcessEnv = process.env, homeDir = os.homedir()): string {
-    if (env.FLUXSTACK_LAB_BIN) return env.FLUXSTACK_LAB_BIN;
-    return path.join(env.FLUXSTACK_TOOLCHAIN_DIR ?? path.join(homeDir, ".cache", "fluxstack-toolchain"), "bin");
 }
 
 /** Each known key's value, JSON-decoded; a value that is not JSON (a plain string) is a problem. */

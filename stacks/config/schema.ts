@@ -246,6 +246,22 @@ export const fluxSchema = z.strictObject({
                 })
                 .prefault({}),
             components: unique(z.array(z.enum(d.FLUX_COMPONENTS)).min(2)).default([...d.DEFAULT_COMPONENTS]),
+            /**
+             * Kustomize patches for the controllers' objects (e.g. a flag: `--concurrent=10`), applied by the
+             * operator after the cluster's own (the IRSA annotation on EKS).
+             */
+            kustomizePatches: z
+                .array(
+                    z.strictObject({
+                        target: z.strictObject({
+                            kind: nonEmpty,
+                            name: nonEmpty.optional(),
+                            labelSelector: nonEmpty.optional(),
+                        }),
+                        patch: nonEmpty,
+                    }),
+                )
+                .default([]),
             healthcheck: z.boolean().default(true),
             healthcheckTimeout: fluxDuration.default(d.DEFAULT_HEALTHCHECK_TIMEOUT),
             timeoutSeconds: z.int().min(30).default(d.DEFAULT_RELEASE_TIMEOUT_SECONDS),

@@ -42,7 +42,8 @@ const argv = process.argv.slice(2).filter((a) => a !== "--non-interactive");
 const stacks = JSON.parse(fs.readFileSync(backend, "utf8"));
 const flag = (name) => { const i = argv.indexOf(name); return i < 0 ? undefined : argv[i + 1]; };
 const name = flag("--stack");
-const stackFile = name && \`Pulumi.\${name}.yaml\`;
+// \`--config-file\` names the stack's config for this command (the driver's overrides), else Pulumi.<stack>.yaml.
+const stackFile = flag("--config-file") || (name && \`Pulumi.\${name}.yaml\`);
 const record = (extra) => fs.appendFileSync(${JSON.stringify(calls)}, JSON.stringify({ argv, ...extra }) + "\\n");
 const fail = (message) => { process.stderr.write(message + "\\n"); process.exit(255); };
 const known = () => stacks[name] || fail(\`error: no stack named '\${name}' found\`);

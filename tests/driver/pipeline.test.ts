@@ -125,15 +125,21 @@ describe("driver through the Automation API, with a stand-in pulumi", () => {
         assert.deepEqual(Object.keys(p.fake.stacks()), ["dev"]);
     });
 
-    it("an override holds for the run only: the stack file is put back byte for byte", async () => {
+    it("an override holds for the run only: it goes into a config file of the run's, never into the stack file", async () => {
         const p = project({ dev: DEV }, { dev: DEV_FILE });
         assert.equal(await p.run("up", "-s", "dev", "-c", "flux.namespace=flux"), EXIT.ok, p.err.join(""));
-        const up = p.fake.calls().find((c) => c.argv[0] === "up")!;
+        const calls = p.fake.calls();
+        const set = calls.find((c) => c.argv[0] === "config")!;
+        const up = calls.find((c) => c.argv[0] === "up")!;
+        const file = up.argv[up.argv.indexOf("--config-file") + 1];
+        assert.equal(set.argv[set.argv.indexOf("--config-file") + 1], file, "the override went where the run reads");
+        assert.notEqual(path.dirname(file), p.dir, "outside the project");
         assert.equal(up.stackFile, `${DEV_FILE}  fluxstack:flux.namespace: flux\n`, "the run saw the override");
-        assert.equal(fs.readFileSync(path.join(p.dir, "Pulumi.dev.yaml"), "utf8"), DEV_FILE);
+        assert.equal(fs.readFileSync(path.join(p.dir, "Pulumi.dev.yaml"), "utf8"), DEV_FILE, "never written");
+        assert.equal(fs.existsSync(file), false, "the run's config file is removed with the run");
     });
 
-    it("a new stack keeps the encryption salt it was created with when its overrides are put back", async () => {
+    it("a new stack keeps the encryption salt it was created with, and its overrides stay out of it", async () => {
         const p = project({});
         assert.equal(await p.run("up", "-s", "qa", "-c", "flux.namespace=flux"), EXIT.ok, p.err.join(""));
         const up = p.fake.calls().find((c) => c.argv[0] === "up")!;

@@ -11,6 +11,8 @@ const PROGRAM_FILES = [
     "Pulumi.dev.yaml",
     "Pulumi.kind.yaml",
     "Pulumi.eks.yaml",
+    "Pulumi.lab.yaml",
+    "lab",
     "package.json",
     "tsconfig.json",
 ];

@@ -292,6 +292,8 @@ describe("localMachine's view of ports, folders and labs", () => {
     it("a folder that does not exist yet is writable where its nearest parent is", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "prereq-"));
         assert.equal(localMachine().writable(path.join(dir, "a", "b")), true);
+        fs.writeFileSync(path.join(dir, "file"), "");
+        assert.equal(localMachine().writable(path.join(dir, "file", "lab")), false, "under a file");
         fs.chmodSync(dir, 0o500);
         try {
             // root may write anywhere; the check then rightly says so
