@@ -177,7 +177,11 @@ async function status(
             `\nThe lab (${lab.dir}): ${health.healthy ? "running" : `not running: ${health.problems.join("; ")}`}\n`,
         );
         for (const p of Object.values(health.state?.pods ?? {})) {
-            const tag = p.image.replace(/@sha256:.*$/, "").split(":").pop() ?? "";
+            const tag =
+                p.image
+                    .replace(/@sha256:.*$/, "")
+                    .split(":")
+                    .pop() ?? "";
             const differs = tag.replace(/^v/, "") !== p.version.replace(/^v/, "");
             io.out(
                 `  ${p.pod.padEnd(48)} PID ${String(p.pid).padEnd(7)} ${p.binary} ${p.version}` +
