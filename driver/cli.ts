@@ -4,6 +4,7 @@ import { classify, DriverError, EXIT, type ExitCode } from "./exitCodes";
 import { deploy, destroy, type OperationResult, outputs, preview, refresh, type RunOptions } from "./operations";
 import { allReady, formatTable, kubectlReader, readStatus } from "./status";
 import { formatSummary } from "./summary";
+import { whichOn } from "./workspace";
 
 export interface Io {
     out(text: string): void;
@@ -83,7 +84,7 @@ async function execute(options: DriverOptions, env: NodeJS.ProcessEnv, io: Io, p
                 throw new DriverError(EXIT.failed, "the stack has no kubeconfig output: run up first");
             const fluxNamespace = typeof values.fluxNamespace === "string" ? values.fluxNamespace : "flux-system";
             const rows = await readStatus(
-                kubectlReader(kubeconfig, env.KUBECTL ?? "kubectl"),
+                kubectlReader(kubeconfig, env.KUBECTL ?? whichOn("kubectl", env) ?? "kubectl"),
                 fluxNamespace,
                 (values.tenants ?? {}) as Record<string, { namespace: string; syncs: string[] }>,
             );

@@ -1,7 +1,8 @@
 import type { EngineEvent, OutputMap, Stack } from "@pulumi/pulumi/automation";
 import { DriverError, EXIT } from "./exitCodes";
+import { kubectlReader, notReadyLines, readStatus } from "./status";
 import { type ChangeSummary, summarize } from "./summary";
-import { openStack, type OpenStackOptions } from "./workspace";
+import { openStack, type OpenStackOptions, whichOn } from "./workspace";
 
 /** Options every operation takes; the importable face of the driver. */
 export interface RunOptions extends Omit<OpenStackOptions, "create"> {
@@ -61,13 +62,48 @@ export async function preview(options: RunOptions): Promise<OperationResult> {
     return { summary };
 }
 
-/** `up`: create or update the stack. */
+/** `up`: create or update the stack. A failed sync's await is explained with Flux's own words. */
 export async function deploy(options: RunOptions): Promise<OperationResult> {
-    const { result, summary } = await run(options, true, async (stack, stream) => {
-        await stack.up({ ...stream, refresh: options.refresh });
-        return stack.outputs();
-    });
-    return { summary, outputs: plainOutputs(result, true) };
+    try {
+        const { result, summary } = await run(options, true, async (stack, stream) => {
+            await stack.up({ ...stream, refresh: options.refresh });
+            return stack.outputs();
+        });
+        return { summary, outputs: plainOutputs(result, true) };
+    } catch (e) {
+        throw await withFluxReasons(e, options);
+    }
+}
+
+/**
+ * The Kubernetes provider's await fails with "Resource has condition Ready=False" and no reason; Flux has one.
+ * When an `up` fails on a Flux object, the Flux objects that are not Ready are read (as `status` does) and their
+ * messages added, so a pipeline's log says why. Anything else, or a cluster that cannot be read, passes unchanged.
+ */
+async function withFluxReasons(error: unknown, options: RunOptions): Promise<unknown> {
+    const text = error instanceof Error ? error.message : String(error);
+    if (!/condition Ready|Ready=False|kustomize\.toolkit\.fluxcd\.io|source\.toolkit\.fluxcd\.io/.test(text))
+        return error;
+    try {
+        const values = await outputs({ ...options, onOutput: undefined, onEvent: undefined, showSecrets: true });
+        if (typeof values.kubeconfig !== "string") return error;
+        const env = options.env ?? process.env;
+        const rows = await readStatus(
+            kubectlReader(values.kubeconfig, env.KUBECTL ?? whichOn("kubectl", env) ?? "kubectl"),
+            typeof values.fluxNamespace === "string" ? values.fluxNamespace : "flux-system",
+            (values.tenants ?? {}) as Record<string, { namespace: string; syncs: string[] }>,
+        );
+        const lines = notReadyLines(rows);
+        if (lines.length === 0) return error;
+        const first =
+            text
+                .split("\n")
+                .find((l) => /error:/.test(l))
+                ?.trim() ?? "up failed";
+        return new DriverError(EXIT.failed, `${first}\nFlux says:\n${lines.map((l) => `  - ${l}`).join("\n")}`);
+    } catch {
+        return error;
+    }
 }
 
 export async function refresh(options: RunOptions): Promise<OperationResult> {

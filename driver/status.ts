@@ -73,6 +73,8 @@ export async function readStatus(reader: ClusterReader, fluxNamespace: string, t
             for (const obj of await reader.list(RESOURCES[kind], namespace))
                 rows.push(row(tenant, kind, namespace, obj.metadata.name, obj));
         }
+        // The stack's syncs (Missing if absent), then any other Kustomization there (a tenant's own, or a sync the
+        // last run failed to record).
         const kustomizations = await reader.list(RESOURCES.Kustomization, namespace);
         for (const name of syncs) {
             rows.push(
@@ -84,6 +86,9 @@ export async function readStatus(reader: ClusterReader, fluxNamespace: string, t
                     kustomizations.find((k) => k.metadata.name === name),
                 ),
             );
+        }
+        for (const k of kustomizations.filter((k) => !syncs.includes(k.metadata.name))) {
+            rows.push(row(tenant, "Kustomization", namespace, k.metadata.name, k));
         }
     }
     return rows;
@@ -154,4 +159,14 @@ export function kubectlReader(kubeconfig: string, kubectl = "kubectl"): ClusterR
             }
         },
     };
+}
+
+/** "Kustomization fluxdemo-qa/broken is not Ready: …", one line per row that is not Ready. */
+export function notReadyLines(rows: readonly StatusRow[]): string[] {
+    return rows
+        .filter((r) => r.ready !== "True")
+        .map(
+            (r) =>
+                `${r.kind} ${r.namespace}/${r.name}${r.kind === "Kustomization" ? " is not Ready" : ""}: ${r.message}`,
+        );
 }

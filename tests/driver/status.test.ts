@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { allReady, type ClusterReader, formatTable, RESOURCES, readStatus } from "../../driver";
+import { allReady, type ClusterReader, formatTable, notReadyLines, RESOURCES, readStatus } from "../../driver";
 
 const ready = (status: string, message: string) => ({ conditions: [{ type: "Ready", status, message }] });
 
@@ -89,5 +89,32 @@ describe("status", () => {
                 "fluxdemo-dev  GitRepository  fluxdemo-dev  flux-dev  True   main@sha1:1234     stored artifact for revision 'main@sha1:1234'",
             ].join("\n"),
         );
+    });
+});
+
+describe("status of what the stack does not list", () => {
+    it("shows a tenant's other Kustomizations too, and says in one line each what is not Ready", async () => {
+        const cluster: Record<string, any[]> = {
+            [`${RESOURCES.Kustomization}/qa`]: [
+                { metadata: { name: "flux-qa" }, status: ready("True", "Applied revision: main@sha1:1") },
+                { metadata: { name: "broken" }, status: ready("False", "Source artifact not found") },
+            ],
+        };
+        const reader: ClusterReader = { list: (r, ns) => Promise.resolve(cluster[`${r}/${ns}`] ?? []) };
+        const rows = await readStatus(reader, "flux-system", { qa: { namespace: "qa", syncs: ["flux-qa", "gone"] } });
+        assert.deepEqual(
+            rows.map((r) => [r.kind, r.name, r.ready]),
+            [
+                ["FluxInstance", "flux", "Missing"],
+                ["Kustomization", "flux-qa", "True"],
+                ["Kustomization", "gone", "Missing"],
+                ["Kustomization", "broken", "False"],
+            ],
+        );
+        assert.deepEqual(notReadyLines(rows), [
+            "FluxInstance flux-system/flux: not found in the cluster",
+            "Kustomization qa/gone is not Ready: not found in the cluster",
+            "Kustomization qa/broken is not Ready: Source artifact not found",
+        ]);
     });
 });

@@ -7,14 +7,15 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { deploy, EXIT } from "../../driver";
+import { deploy, destroy, EXIT } from "../../driver";
 import { main } from "../../driver/cli";
 import type { LabState } from "../../lab/labDir";
+import { createRepository } from "../../lab/gitServer";
 import { pushArtifact } from "../../lab/ociArtifact";
 import { commandLine, pidAlive } from "../../lab/processes";
 import type { Cluster } from "./cluster";
 import { getJson } from "./fluxApi";
-import { eventually, nudge, Repo, waitNotReady, waitReady } from "./gitops";
+import { eventually, KIND, nudge, Repo, waitNotReady, waitReady } from "./gitops";
 import { type Harness, OCI_ARTIFACT_DIR, OCI_REPOSITORY, REFERENCE, startHarness, writeStackFile } from "./harness";
 
 const STACK = "flux";
@@ -86,6 +87,33 @@ function quietIo() {
 
 function deployment(cp: Cluster, ns: string, name: string) {
     return getJson(cp, ["deployment", name, "-n", ns]);
+}
+
+/** No Flux object anywhere, no tenant namespace (and so none of what Flux applied), no Helm release. */
+function assertNothingLeft(cp: Cluster): void {
+    for (const kind of ["GitRepository", "OCIRepository", "Kustomization", "FluxInstance"] as const) {
+        const list = cp.kubectl(["get", KIND[kind], "-A", "-o", "json", "--ignore-not-found"]).trim();
+        const items = list ? JSON.parse(list).items : [];
+        assert.deepEqual(
+            items.map((i: any) => `${i.metadata.namespace}/${i.metadata.name}`),
+            [],
+            `no ${kind} left`,
+        );
+    }
+    const namespaces = JSON.parse(cp.kubectl(["get", "namespaces", "-o", "json"])).items.map(
+        (n: any) => n.metadata.name,
+    );
+    assert.deepEqual(
+        namespaces.filter((n: string) => n.startsWith("fluxdemo-")),
+        [],
+        "no tenant namespace left",
+    );
+    const releases = JSON.parse(cp.kubectl(["get", "secrets", "-A", "-l", "owner=helm", "-o", "json"])).items;
+    assert.deepEqual(
+        releases.map((r: any) => r.metadata.name),
+        [],
+        "no Helm release left",
+    );
 }
 
 function labState(h: Harness): LabState {
@@ -393,15 +421,123 @@ describe("e2e: Flux reconciles for real (operator, source- and kustomize-control
         await deploy(h.run());
     });
 
-    it("6. removing a tenant removes its synced workloads: Flux prunes them as the tenant, before its RBAC goes", async () => {
+    it("6. removing a tenant removes its synced workloads: Flux prunes them as the tenant, before its namespace goes", async () => {
+        // Watch, while `up` runs, for the order of two events: the Deployment Flux applied disappears, and the
+        // namespace starts terminating. Pruned by Flux (while the tenant's account and binding exist) means first.
+        const seen: { deploymentGone?: number; namespaceTerminating?: number } = {};
+        let watching = true;
+        const watch = (async () => {
+            while (watching) {
+                const d = getJson(cp, ["deployment", "kcheck", "-n", "fluxdemo-stage"]);
+                const ns = getJson(cp, ["namespace", "fluxdemo-stage"]);
+                if (seen.deploymentGone === undefined && (!d || d.metadata.deletionTimestamp))
+                    seen.deploymentGone = Date.now();
+                if (seen.namespaceTerminating === undefined && (!ns || ns.metadata.deletionTimestamp)) {
+                    seen.namespaceTerminating = Date.now();
+                }
+                await new Promise((r) => setTimeout(r, 100));
+            }
+        })();
         writeStackFile(h.ws.projectDir, STACK, stackConfig(h.lab, { tenants: ["fluxdemo-dev", "fluxdemo-prod"] }));
+        try {
+            const { summary } = await deploy(h.run());
+            assert.equal(summary.failed, 0, summary.errors.join("\n"));
+            await eventually(
+                "fluxdemo-stage gone",
+                () => getJson(cp, ["namespace", "fluxdemo-stage"]) === undefined,
+                60,
+            );
+        } finally {
+            watching = false;
+            await watch;
+        }
+        assert.ok(seen.deploymentGone && seen.namespaceTerminating, JSON.stringify(seen));
+        assert.ok(
+            seen.deploymentGone < seen.namespaceTerminating,
+            `the Deployment went ${seen.namespaceTerminating - seen.deploymentGone} ms before the namespace started terminating`,
+        );
+        const log = fs.readFileSync(path.join(h.lab.dir, "logs", "kustomize-controller.log"), "utf8");
+        assert.doesNotMatch(log, /fluxdemo-stage.*(forbidden|no new finalizers)/i, "no refusal, no finalizer trouble");
+        await waitReady(cp, "Kustomization", "fluxdemo-dev", "flux-dev", 5);
+    });
+
+    it("7. up tells the truth when asked (flux.waitForSyncs): it returns once a new sync is Ready, and fails on one that cannot be", async () => {
+        // A repository of a new tenant's own, served by the lab's Git server from now on.
+        const qa = fs.mkdtempSync(path.join(os.tmpdir(), "e2e-qa-"));
+        fs.mkdirSync(path.join(qa, "qa"));
+        fs.writeFileSync(
+            path.join(qa, "qa", "config.yaml"),
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: qa-settings, namespace: fluxdemo-qa}\ndata: {colour: Khaki}\n",
+        );
+        createRepository(path.join(h.lab.dir, "git"), "flux-qa", qa);
+        const qaSync = { name: "flux-qa", tenant: "fluxdemo-qa", source: git(`${h.lab.gitUrl}/flux-qa`), path: "./qa" };
+        const waiting = (extra: Record<string, unknown>) => ({
+            ...stackConfig(h.lab, {
+                tenants: [...TENANTS.filter((t) => t !== "fluxdemo-stage"), "fluxdemo-qa"],
+                ...extra,
+            }),
+            flux: { ...stackConfig(h.lab).flux, waitForSyncs: true, syncTimeoutSeconds: 40 },
+        });
+
+        writeStackFile(h.ws.projectDir, STACK, waiting({ syncs: [qaSync] }));
+        const t0 = Date.now();
         const { summary } = await deploy(h.run());
         assert.equal(summary.failed, 0, summary.errors.join("\n"));
-        await eventually("fluxdemo-stage gone", () => getJson(cp, ["namespace", "fluxdemo-stage"]) === undefined, 60);
-        // The controller's own record: it deleted the Deployment while finalizing the Kustomization.
-        const log = fs.readFileSync(path.join(h.lab.dir, "logs", "kustomize-controller.log"), "utf8");
-        assert.match(log, /Deployment\/fluxdemo-stage\/kcheck deleted/);
-        assert.doesNotMatch(log, /fluxdemo-stage.*(forbidden|finalizer.*error)/i);
-        await waitReady(cp, "Kustomization", "fluxdemo-dev", "flux-dev", 5);
+        // No polling here: when up returned, the sync was Ready and its objects applied.
+        const k = getJson(cp, ["kustomizations.kustomize.toolkit.fluxcd.io", "flux-qa", "-n", "fluxdemo-qa"]);
+        assert.equal(k.status.conditions.find((c: any) => c.type === "Ready").status, "True");
+        assert.ok(getJson(cp, ["configmap", "qa-settings", "-n", "fluxdemo-qa"]), "the sync's ConfigMap was applied");
+        figures.push(`up with a new sync, waiting for it to be Ready: ${Date.now() - t0} ms`);
+
+        const broken = {
+            name: "broken",
+            tenant: "fluxdemo-qa",
+            source: git(`${h.lab.gitUrl}/no-such-repo`),
+            path: "./",
+        };
+        writeStackFile(h.ws.projectDir, STACK, waiting({ syncs: [qaSync, broken] }));
+        const failed = await deploy(h.run()).then(
+            () => assert.fail("up succeeded with a sync that cannot become Ready"),
+            (e: Error) => e,
+        );
+        assert.match(failed.message, /Kustomization fluxdemo-qa\/broken is not Ready/);
+        assert.match(
+            failed.message,
+            /GitRepository fluxdemo-qa\/broken: .*(404|not found)/i,
+            "the controller's own message",
+        );
+
+        writeStackFile(h.ws.projectDir, STACK, stackConfig(h.lab, { tenants: ["fluxdemo-dev", "fluxdemo-prod"] }));
+        await deploy(h.run());
+        fs.rmSync(qa, { recursive: true, force: true });
+    });
+
+    it("8. destroy with Flux running leaves no Flux object, no tenant namespace, no workload and no Flux process", async () => {
+        const pods = () => Object.values(labState(h).pods).map((p) => p.pid);
+        const before = pods();
+        assert.ok(before.length >= 3, "the operator and two controllers run");
+        const t0 = Date.now();
+        const { summary } = await destroy(h.run());
+        assert.equal(summary.failed, 0, summary.errors.join("\n"));
+        figures.push(`destroy with Flux running: ${Date.now() - t0} ms`);
+        assertNothingLeft(cp);
+        await eventually("every Flux process stopped", () => before.every((pid) => !pidAlive(pid)), 30);
+    });
+
+    it("9. up -> destroy, three times over: nothing stuck, nothing left", async () => {
+        writeStackFile(h.ws.projectDir, STACK, {
+            ...stackConfig(h.lab),
+            flux: { ...stackConfig(h.lab).flux, waitForSyncs: true, syncTimeoutSeconds: 120 },
+        });
+        for (let round = 1; round <= 3; round++) {
+            const t0 = Date.now();
+            const up = await deploy(h.run());
+            assert.equal(up.summary.failed, 0, `round ${round}: ${up.summary.errors.join("\n")}`);
+            for (const ns of TENANTS) assert.ok(deployment(cp, ns, "kcheck"), `round ${round}: kcheck in ${ns}`);
+            const down = await destroy(h.run());
+            assert.equal(down.summary.failed, 0, `round ${round}: ${down.summary.errors.join("\n")}`);
+            assertNothingLeft(cp);
+            figures.push(`round ${round}: up (syncs Ready) + destroy: ${Date.now() - t0} ms`);
+        }
     });
 });
