@@ -1,8 +1,12 @@
 import type { EngineEvent, OutputMap, Stack } from "@pulumi/pulumi/automation";
+import * as crypto from "node:crypto";
 import { DriverError, EXIT } from "./exitCodes";
+import { describeLock, judgeLock, parseLocks } from "./locks";
+import { stopLeftovers } from "./leftovers";
+import { kubectlWith, recoverPendingCreates } from "./recovery";
 import { kubectlReader, notReadyLines, readStatus } from "./status";
 import { type ChangeSummary, summarize } from "./summary";
-import { openStack, type OpenStackOptions, whichOn } from "./workspace";
+import { type OpenedStack, openStack, type OpenStackOptions, whichOn } from "./workspace";
 
 /** Options every operation takes; the importable face of the driver. */
 export interface RunOptions extends Omit<OpenStackOptions, "create"> {
@@ -10,10 +14,19 @@ export interface RunOptions extends Omit<OpenStackOptions, "create"> {
     onOutput?: (text: string) => void;
     /** Streamed engine events. */
     onEvent?: (event: EngineEvent) => void;
+    /** One-line notices of what the driver did on its own (a stale lock cleared, an interrupted run taken over). */
+    onNotice?: (line: string) => void;
     /** preview/up: refresh the state first. */
     refresh?: boolean;
     /** preview: throw DriverError(EXIT.changes) if anything would change. */
     expectNoChanges?: boolean;
+    /**
+     * Clear a lock held by a run on another machine (a CI runner that is gone). Without it such a lock is exit 5; a
+     * lock of a live run on this machine is always respected, and one of a run that is gone is always cleared.
+     */
+    breakLock?: boolean;
+    /** Aborts the operation: the CLI gets SIGINT, finishes the step in flight, saves the state, releases the lock. */
+    signal?: AbortSignal;
 }
 
 export interface OperationResult {
@@ -21,38 +34,114 @@ export interface OperationResult {
     outputs?: Record<string, unknown>;
 }
 
-/** What every operation passes the CLI: the streams, and the run's config file when there are overrides. */
+/** What every operation passes the CLI: the streams, the abort signal, and the run's config file (overrides). */
 interface Stream {
     onOutput?: (t: string) => void;
     onEvent: (e: EngineEvent) => void;
     configFile?: string;
+    signal?: AbortSignal;
 }
 
-/** Runs `op` on the stack, collecting the engine's events into a summary; removes the run's config file after. */
+/**
+ * Runs `op` on the stack, collecting the engine's events into a summary; removes the run's config file after.
+ * Operations that change the stack (`takeOver`) first take over what an interrupted run left: its lock when the
+ * run is provably gone, and its pending creates. Whatever the CLI left running is stopped afterwards.
+ */
 async function run<T>(
     options: RunOptions,
     create: boolean,
     op: (stack: Stack, stream: Stream) => Promise<T>,
+    takeOver = false,
 ): Promise<{ result: T; summary: ChangeSummary }> {
-    const { stack, configFile, cleanup } = await openStack({ ...options, create });
+    const runId = crypto.randomUUID();
+    const opened = await openStack({
+        ...options,
+        create,
+        env: { ...(options.env ?? process.env), [RUN_MARKER]: runId },
+    });
+    const { stack, configFile, cleanup } = opened;
+    const notice = (line: string) => (options.onNotice ?? ((l: string) => process.stderr.write(`${l}\n`)))(line);
     const events: EngineEvent[] = [];
+    const stream: Stream = {
+        configFile,
+        signal: options.signal,
+        onOutput: options.onOutput,
+        onEvent: (e) => {
+            events.push(e);
+            options.onEvent?.(e);
+        },
+    };
     try {
-        const result = await op(stack, {
-            configFile,
-            onOutput: options.onOutput,
-            onEvent: (e) => {
-                events.push(e);
-                options.onEvent?.(e);
-            },
-        });
-        return { result, summary: summarize(events) };
+        if (takeOver) await takeOverInterruptedRun(opened, options, notice);
+        for (let attempt = 0; ; attempt++) {
+            try {
+                return { result: await op(stack, stream), summary: summarize(events) };
+            } catch (e) {
+                // A lock left by a run that is gone: cleared once, then the operation runs again.
+                if (attempt > 0 || !(await clearLock(opened, e, options, notice))) throw e;
+                if (takeOver) await takeOverInterruptedRun(opened, options, notice);
+                events.length = 0;
+            }
+        }
     } finally {
         cleanup();
+        await stopLeftovers(RUN_MARKER, runId, notice);
     }
+}
+
+/** Set in the CLI's environment, so the processes a run started can be told from all others afterwards. */
+const RUN_MARKER = "FLUXSTACK_DRIVER_RUN";
+
+/** Pending creates of an interrupted run: taken over (see recovery.ts), with the stack's own CLI and kubectl. */
+async function takeOverInterruptedRun(opened: OpenedStack, options: RunOptions, notice: (l: string) => void) {
+    await recoverPendingCreates({
+        project: "fluxstack",
+        stack: options.stack,
+        pulumi: opened.cli,
+        kubectl: kubectlWith({ ...opened.env, KUBECTL: opened.env.KUBECTL ?? whichOn("kubectl", opened.env) }),
+        notice,
+    });
+}
+
+/**
+ * On "the stack is currently locked": a lock whose run is provably gone (this machine, the PID no longer Pulumi)
+ * is cleared with `pulumi cancel`, saying whose it was; one from another machine only with `breakLock`; a live
+ * run's is respected. Returns whether the lock was cleared (the operation may then run again); otherwise throws
+ * the exit-5 error naming the holder.
+ */
+async function clearLock(opened: OpenedStack, error: unknown, options: RunOptions, notice: (l: string) => void) {
+    const text = error instanceof Error ? error.message : String(error);
+    if (!/is currently locked by|ConcurrentUpdateError/.test(`${(error as Error)?.name} ${text}`)) return false;
+    const locks = parseLocks(text);
+    if (locks.length === 0) return false;
+    const verdicts = locks.map((l) => ({ lock: l, verdict: judgeLock(l) }));
+    const live = verdicts.filter((v) => v.verdict === "live");
+    const foreign = verdicts.filter((v) => v.verdict === "foreign");
+    if (live.length > 0) {
+        throw new DriverError(
+            EXIT.concurrentUpdate,
+            `another update is running on this stack: ${live.map((v) => describeLock(v.lock)).join("; ")}. Wait for it to end.`,
+        );
+    }
+    if (foreign.length > 0 && !options.breakLock) {
+        throw new DriverError(
+            EXIT.concurrentUpdate,
+            `the stack is locked by a run on another machine: ${foreign.map((v) => describeLock(v.lock)).join("; ")}. ` +
+                "If that run is gone (a cancelled CI job), run again with --break-lock.",
+        );
+    }
+    await opened.stack.cancel();
+    for (const v of verdicts) {
+        notice(
+            `cleared the stack's lock of ${describeLock(v.lock)}: ${v.verdict === "dead" ? "that run is gone" : "broken on request (--break-lock)"}`,
+        );
+    }
+    return true;
 }
 
 export async function preview(options: RunOptions): Promise<OperationResult> {
     // A drift gate must not conjure up a stack that is not there (a typo would then "find changes").
+    // A preview changes nothing, an interrupted run's leftovers included: the next up takes them over.
     const { summary } = await run(options, !options.expectNoChanges, (stack, stream) =>
         stack.preview({ ...stream, refresh: options.refresh }),
     );
@@ -65,10 +154,15 @@ export async function preview(options: RunOptions): Promise<OperationResult> {
 /** `up`: create or update the stack. A failed sync's await is explained with Flux's own words. */
 export async function deploy(options: RunOptions): Promise<OperationResult> {
     try {
-        const { result, summary } = await run(options, true, async (stack, stream) => {
-            await stack.up({ ...stream, refresh: options.refresh });
-            return stack.outputs();
-        });
+        const { result, summary } = await run(
+            options,
+            true,
+            async (stack, stream) => {
+                await stack.up({ ...stream, refresh: options.refresh });
+                return stack.outputs();
+            },
+            true,
+        );
         return { summary, outputs: plainOutputs(result, true) };
     } catch (e) {
         throw await withFluxReasons(e, options);
@@ -107,12 +201,12 @@ async function withFluxReasons(error: unknown, options: RunOptions): Promise<unk
 }
 
 export async function refresh(options: RunOptions): Promise<OperationResult> {
-    const { summary } = await run(options, false, (stack, stream) => stack.refresh(stream));
+    const { summary } = await run(options, false, (stack, stream) => stack.refresh(stream), true);
     return { summary };
 }
 
 export async function destroy(options: RunOptions): Promise<OperationResult> {
-    const { summary } = await run(options, false, (stack, stream) => stack.destroy(stream));
+    const { summary } = await run(options, false, (stack, stream) => stack.destroy(stream), true);
     return { summary };
 }
 

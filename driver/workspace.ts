@@ -50,6 +50,10 @@ export interface OpenedStack {
     configFile?: string;
     /** Removes the run's config file. The stack file itself is never written with an override. */
     cleanup: () => void;
+    /** Runs `pulumi <args> --stack <stack>` in the project with the run's environment; resolves with stdout. */
+    cli: (args: string[]) => Promise<string>;
+    /** The environment the CLI runs with (PATH, backend, passphrase, …). */
+    env: NodeJS.ProcessEnv;
 }
 
 /**
@@ -90,8 +94,18 @@ export async function openStack(options: OpenStackOptions): Promise<OpenedStack>
     const stack = options.create
         ? await LocalWorkspace.createOrSelectStack(args, opts)
         : await LocalWorkspace.selectStack(args, opts);
+    const runEnv = { ...process.env, ...envVars };
+    const cli = (cliArgs: string[]) =>
+        execFileAsync(
+            stack.workspace.pulumiCommand.command,
+            [...cliArgs, "--stack", options.stack, "--non-interactive"],
+            {
+                cwd: projectDir,
+                env: runEnv,
+            },
+        );
     const overrides = Object.entries(options.config ?? {});
-    if (overrides.length === 0) return { stack, cleanup: () => undefined };
+    if (overrides.length === 0) return { stack, cleanup: () => undefined, cli, env: runEnv };
 
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fluxstack-config-"));
     const cleanup = () => fs.rmSync(dir, { recursive: true, force: true });
@@ -101,35 +115,29 @@ export async function openStack(options: OpenStackOptions): Promise<OpenedStack>
         // (`config set-all --path`: the same parsing of paths and values as `pulumi config set`).
         fs.writeFileSync(configFile, readIfExists(stackFilePath) ?? "", { mode: 0o600 });
         const pairs = overrides.flatMap(([k, v]) => ["--plaintext", `${k}=${v}`]);
-        await execFileAsync(
-            stack.workspace.pulumiCommand.command,
-            [
-                "config",
-                "set-all",
-                "--path",
-                "--config-file",
-                configFile,
-                "--stack",
-                options.stack,
-                "--non-interactive",
-                ...pairs,
-            ],
-            { cwd: projectDir, env: { ...process.env, ...envVars } },
-        );
+        await cli(["config", "set-all", "--path", "--config-file", configFile, ...pairs]);
     } catch (e) {
         cleanup();
         const stderr = (e as { stderr?: string }).stderr?.trim();
         throw new DriverError(EXIT.usage, `a config override was refused: ${stderr || (e as Error).message}`);
     }
-    return { stack, configFile, cleanup };
+    return { stack, configFile, cleanup, cli, env: runEnv };
 }
 
 function execFileAsync(file: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }) {
-    return new Promise<void>((resolve, reject) => {
-        execFile(file, args, { ...options, encoding: "utf8" }, (error, _stdout, stderr) => {
-            if (error) reject(Object.assign(new Error(error.message), { stderr }));
-            else resolve();
-        });
+    return new Promise<string>((resolve, reject) => {
+        execFile(
+            file,
+            args,
+            { ...options, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 },
+            (error, stdout, stderr) => {
+                if (error)
+                    reject(
+                        Object.assign(new Error(`pulumi ${args.join(" ")}: ${stderr || error.message}`), { stderr }),
+                    );
+                else resolve(stdout);
+            },
+        );
     });
 }
 

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { type Cluster, LabCluster } from "../components/cluster";
 import { FluxSystem } from "../components/flux";
 import { FluxSync, Tenant } from "../components/tenant";
+import { ownerMarker, stackOwner } from "./ownership";
 import { createCluster } from "./cluster";
 import type { StackConfig } from "./config";
 
@@ -32,46 +33,61 @@ export function buildPlatform(config: StackConfig, options: { projectDir?: strin
     const cluster = createCluster(config);
     const { flux } = config;
 
-    const fluxSystem = new FluxSystem("flux", {
-        cluster,
-        namespace: flux.namespace,
-        charts: flux.charts,
-        projectDir: options.projectDir,
-        operator: flux.operator,
-        instance: flux.instance,
-        probePolicy: flux.probePolicy,
-        // The cluster's own patches first (the IRSA annotation), then the stack's.
-        patches: cluster.fluxPatches.apply((own) => [...own, ...flux.instance.kustomizePatches]),
-    });
+    // Every object the program makes carries the stack's owner annotation: what an interrupted run left behind is
+    // taken over by the next one only if it is this stack's.
+    const owned = { transformations: [ownerMarker(stackOwner())] };
+    const fluxSystem = new FluxSystem(
+        "flux",
+        {
+            cluster,
+            namespace: flux.namespace,
+            charts: flux.charts,
+            projectDir: options.projectDir,
+            operator: flux.operator,
+            instance: flux.instance,
+            probePolicy: flux.probePolicy,
+            // The cluster's own patches first (the IRSA annotation), then the stack's.
+            patches: cluster.fluxPatches.apply((own) => [...own, ...flux.instance.kustomizePatches]),
+        },
+        owned,
+    );
 
     // Each tenant, then its syncs (the loader has checked that every sync names a tenant).
     const tenants = config.tenants.map((t) => {
-        const tenant = new Tenant(`tenant-${t.name}`, {
-            name: t.name,
-            namespace: t.namespace,
-            serviceAccount: t.serviceAccount,
-            clusterRole: t.clusterRole,
-            tokenSecretName: t.tokenSecretName,
-            cluster,
-            fluxInstance: fluxSystem.instance,
-        });
+        const tenant = new Tenant(
+            `tenant-${t.name}`,
+            {
+                name: t.name,
+                namespace: t.namespace,
+                serviceAccount: t.serviceAccount,
+                clusterRole: t.clusterRole,
+                tokenSecretName: t.tokenSecretName,
+                cluster,
+                fluxInstance: fluxSystem.instance,
+            },
+            owned,
+        );
         const syncs = config.syncs.filter((s) => s.tenant === t.name);
         for (const sync of syncs) {
             // Keyed by tenant and name: adding a sync or tenant never renames another.
-            new FluxSync(`sync-${t.name}/${sync.name}`, {
-                name: sync.name,
-                source: sync.source,
-                path: sync.path,
-                prune: sync.prune,
-                interval: sync.interval,
-                timeout: sync.timeout,
-                wait: sync.wait,
-                tenant,
-                cluster,
-                fluxInstance: fluxSystem.instance,
-                sourceUrl: resolveLabUrl(sync.source.url, cluster),
-                waitForReady: flux.waitForSyncs ? { timeoutSeconds: flux.syncTimeoutSeconds } : undefined,
-            });
+            new FluxSync(
+                `sync-${t.name}/${sync.name}`,
+                {
+                    name: sync.name,
+                    source: sync.source,
+                    path: sync.path,
+                    prune: sync.prune,
+                    interval: sync.interval,
+                    timeout: sync.timeout,
+                    wait: sync.wait,
+                    tenant,
+                    cluster,
+                    fluxInstance: fluxSystem.instance,
+                    sourceUrl: resolveLabUrl(sync.source.url, cluster),
+                    waitForReady: flux.waitForSyncs ? { timeoutSeconds: flux.syncTimeoutSeconds } : undefined,
+                },
+                owned,
+            );
         }
         return [t.name, { namespace: tenant.namespaceName, syncs: syncs.map((s) => s.name) }] as const;
     });

@@ -1,8 +1,11 @@
 // The dev stack through the real Pulumi CLI, Kubernetes provider and charts, against a real API server.
 import * as assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
+import * as yaml from "js-yaml";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { main } from "../../driver/cli";
 import { deploy, destroy, EXIT, openStack, preview } from "../../driver";
@@ -222,6 +225,35 @@ describe("e2e: the dev stack on a real API server", () => {
             /nobody/,
             "the override did not stay",
         );
+
+        // The plain CLI, as a newcomer runs it: the message and the keys, no stack trace, no object dump.
+        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "e2e-bad-")), "Pulumi.dev.yaml");
+        fs.writeFileSync(
+            file,
+            yaml.dump({
+                config: {
+                    "fluxstack:cluster": { source: "existing", kubeconfig: "/nonexistent/kubeconfig" },
+                    "fluxstack:tenants": [{ name: "fluxdemo-dev", namespace: "kube-system" }],
+                },
+            }),
+        );
+        const plain = spawnSync("pulumi", ["preview", "--stack", "dev", "--config-file", file, "--non-interactive"], {
+            cwd: ws.projectDir,
+            env: process.env,
+            encoding: "utf8",
+        });
+        const out = `${plain.stdout}${plain.stderr}`;
+        assert.notEqual(plain.status, 0);
+        assert.match(
+            out,
+            /Invalid stack config \(1 problem\):\n\s+- fluxstack:tenants\[0\]\.namespace: namespace "kube-system" is reserved/,
+        );
+        assert.match(
+            out,
+            /Missing prerequisites \(1 problem\):\n\s+- fluxstack:cluster\.kubeconfig: no kubeconfig at \/nonexistent\/kubeconfig/,
+        );
+        assert.doesNotMatch(out, /unhandled exception|\n\s+at [\w.<]+ \(|problems: \[/, out);
+        assert.equal(out.includes("\u001b["), false, "no colour codes");
     });
 
     it("7. destroy leaves no tenant namespace and no Helm release", async () => {

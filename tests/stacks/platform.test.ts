@@ -10,6 +10,9 @@ installMocks();
 // The program loads only now, after the mocks (a static import would be hoisted above installMocks()).
 const program = import("../helpers/platform");
 
+/** The owner annotation every object the program makes carries (project/stack; the mocks' stack is "test"). */
+const OWNER = { "fluxstack.dev/owner": "fluxstack/test" };
+
 const CLUSTER_RESOURCE: Record<string, string | undefined> = {
     dev: undefined,
     kind: "cluster-kind",
@@ -111,6 +114,12 @@ for (const [stack, expected] of Object.entries(STACKS)) {
 
         it("registers exactly the expected in-cluster resources", () => {
             assert.deepEqual(inCluster.map((r) => [r.name, r.type]).sort(), [...expected].sort());
+        });
+
+        it("marks every object it makes as this stack's (owner annotation), Helm releases aside", () => {
+            for (const r of inCluster.filter((r) => !r.type.startsWith("kubernetes:helm.sh/"))) {
+                assert.equal(r.inputs.metadata?.annotations?.["fluxstack.dev/owner"], "fluxstack/test", r.name);
+            }
         });
 
         it("puts every Kubernetes resource on the cluster's one provider", () => {
@@ -272,6 +281,7 @@ describe("stack lab: the lab's own servers, processes and waits", async () => {
                 "pulumi.com/deletionPropagationPolicy": "background",
                 "pulumi.com/waitFor": "condition=Ready",
                 "pulumi.com/timeoutSeconds": "300",
+                "fluxstack.dev/owner": "fluxstack/test",
             });
         }
     });
@@ -300,17 +310,17 @@ describe("stack dev: exact inputs", async () => {
         assert.deepEqual(get(resources, "tenant-fluxdemo-dev-namespace").inputs, {
             apiVersion: "v1",
             kind: "Namespace",
-            metadata: { name: "fluxdemo-dev", labels },
+            metadata: { name: "fluxdemo-dev", labels, annotations: OWNER },
         });
         assert.deepEqual(get(resources, "tenant-fluxdemo-dev-service-account").inputs, {
             apiVersion: "v1",
             kind: "ServiceAccount",
-            metadata: { name: "fluxdemo-dev", namespace: "fluxdemo-dev", labels },
+            metadata: { name: "fluxdemo-dev", namespace: "fluxdemo-dev", labels, annotations: OWNER },
         });
         assert.deepEqual(get(resources, "tenant-fluxdemo-dev-role-binding").inputs, {
             apiVersion: "rbac.authorization.k8s.io/v1",
             kind: "RoleBinding",
-            metadata: { name: "fluxdemo-dev-reconciler", namespace: "fluxdemo-dev", labels },
+            metadata: { name: "fluxdemo-dev-reconciler", namespace: "fluxdemo-dev", labels, annotations: OWNER },
             roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "edit" },
             subjects: [
                 { apiGroup: "rbac.authorization.k8s.io", kind: "User", name: "gotk:fluxdemo-dev:reconciler" },
@@ -328,7 +338,7 @@ describe("stack dev: exact inputs", async () => {
             metadata: {
                 name: "flux-dev",
                 namespace: "fluxdemo-dev",
-                annotations: { "pulumi.com/deletionPropagationPolicy": "background" },
+                annotations: { "pulumi.com/deletionPropagationPolicy": "background", ...OWNER },
             },
             spec: { interval: "1m0s", ref: { branch: "main" }, url: "https://github.com/wolcn/flux-dev" },
         });
@@ -339,7 +349,7 @@ describe("stack dev: exact inputs", async () => {
             metadata: {
                 name: "flux-dev",
                 namespace: "fluxdemo-dev",
-                annotations: { "pulumi.com/deletionPropagationPolicy": "background" },
+                annotations: { "pulumi.com/deletionPropagationPolicy": "background", ...OWNER },
             },
             spec: {
                 interval: "30m0s",
