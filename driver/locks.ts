@@ -16,7 +16,9 @@ export type LockVerdict = "dead" | "live" | "foreign";
 /** The locks named in the CLI's "the stack is currently locked" error. */
 export function parseLocks(text: string): LockHolder[] {
     const re = /(\S+\.json\S*): created by ([^@\s]+)@(\S+) \(pid (\d+)\) at (\S+)/g;
-    return [...text.matchAll(re)].map((m) => ({
+    // The Automation API repeats the CLI's output in its error: one lock, one entry.
+    const unique = new Map([...text.matchAll(re)].map((m) => [m[1], m]));
+    return [...unique.values()].map((m) => ({
         url: m[1],
         user: m[2],
         host: m[3],

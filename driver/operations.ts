@@ -54,13 +54,14 @@ async function run<T>(
     takeOver = false,
 ): Promise<{ result: T; summary: ChangeSummary }> {
     const runId = crypto.randomUUID();
+    const notice = (line: string) => (options.onNotice ?? ((l: string) => process.stderr.write(`${l}\n`)))(line);
     const opened = await openStack({
         ...options,
         create,
         env: { ...(options.env ?? process.env), [RUN_MARKER]: runId },
+        onRepair: notice,
     });
     const { stack, configFile, cleanup } = opened;
-    const notice = (line: string) => (options.onNotice ?? ((l: string) => process.stderr.write(`${l}\n`)))(line);
     const events: EngineEvent[] = [];
     const stream: Stream = {
         configFile,
@@ -71,18 +72,24 @@ async function run<T>(
             options.onEvent?.(e);
         },
     };
-    try {
-        if (takeOver) await takeOverInterruptedRun(opened, options, notice);
-        for (let attempt = 0; ; attempt++) {
-            try {
-                return { result: await op(stack, stream), summary: summarize(events) };
-            } catch (e) {
-                // A lock left by a run that is gone: cleared once, then the operation runs again.
-                if (attempt > 0 || !(await clearLock(opened, e, options, notice))) throw e;
-                if (takeOver) await takeOverInterruptedRun(opened, options, notice);
-                events.length = 0;
-            }
+    // A lock left by a run that is gone is cleared once (and what that run left is taken over), then retried.
+    let cleared = false;
+    const past = async <R>(f: () => Promise<R>): Promise<R> => {
+        try {
+            return await f();
+        } catch (e) {
+            if (cleared || !(await clearLock(opened, e, options, notice))) throw e;
+            cleared = true;
+            return f();
         }
+    };
+    try {
+        if (takeOver) await past(() => takeOverInterruptedRun(opened, options, notice));
+        const result = await past(() => {
+            events.length = 0;
+            return op(stack, stream);
+        });
+        return { result, summary: summarize(events) };
     } finally {
         cleanup();
         await stopLeftovers(RUN_MARKER, runId, notice);

@@ -90,7 +90,9 @@ export async function recoverPendingCreates(ctx: RecoveryContext): Promise<boole
         });
     // Import what can be looked up; clear the rest (Helm releases among them: installed afresh).
     if (imports.length > 0) {
-        await ctx.pulumi(["refresh", "--yes", "--skip-preview", "--import-pending-creates", ...imports]);
+        // The flag takes one word at a time: URN, then ID, then the next URN…
+        const flags = imports.flatMap((word) => ["--import-pending-creates", word]);
+        await ctx.pulumi(["refresh", "--yes", "--skip-preview", ...flags]);
     }
     const left = await exportState(ctx);
     if ((left.pending_operations ?? []).length > 0) {
@@ -161,4 +163,38 @@ export function kubectlWith(env: NodeJS.ProcessEnv): RecoveryContext["kubectl"] 
                 (error, stdout, stderr) => (error ? reject(new Error(stderr || error.message)) : resolve(stdout)),
             );
         });
+}
+
+/**
+ * A file backend's checkpoint a killed run left half-written: the data file is replaced atomically, but its
+ * `.attrs` metadata sidecar is not, and an empty one reads as "failed to load checkpoint: EOF". A sidecar that is
+ * not JSON is removed (the blob store does without); a data file that is not JSON is restored from the `.bak` the
+ * backend keeps (the broken one is kept beside it). Returns what it repaired, for the notice; [] when nothing.
+ */
+export function repairCheckpoint(backendUrl: string, project: string, stack: string): string[] {
+    if (!backendUrl.startsWith("file://")) return [];
+    const root = backendUrl.slice("file://".length).replace(/\?.*$/, "");
+    const dir = path.join(root, ".pulumi", "stacks", project);
+    const file = path.join(dir, `${stack}.json`);
+    const repaired: string[] = [];
+    const valid = (f: string) => {
+        try {
+            JSON.parse(fs.readFileSync(f, "utf8"));
+            return true;
+        } catch {
+            return false;
+        }
+    };
+    for (const attrs of [`${file}.attrs`, `${file}.bak.attrs`]) {
+        if (fs.existsSync(attrs) && !valid(attrs)) {
+            fs.rmSync(attrs);
+            repaired.push(`removed the half-written ${path.basename(attrs)}`);
+        }
+    }
+    if (fs.existsSync(file) && !valid(file) && valid(`${file}.bak`)) {
+        fs.renameSync(file, `${file}.broken-${Date.now()}`);
+        fs.copyFileSync(`${file}.bak`, file);
+        repaired.push(`restored ${path.basename(file)} from the backend's backup (the broken copy is kept beside it)`);
+    }
+    return repaired;
 }

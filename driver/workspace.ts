@@ -4,6 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
 import { DriverError, EXIT } from "./exitCodes";
+import { repairCheckpoint } from "./recovery";
 
 /** Where the project (Pulumi.yaml) lives. */
 export const PROJECT_DIR = path.resolve(__dirname, "..");
@@ -41,6 +42,8 @@ export interface OpenStackOptions {
     config?: Record<string, string>;
     /** Create the stack if it does not exist (up, and a preview that is no drift gate); otherwise it must exist. */
     create: boolean;
+    /** Told what was repaired in a state an interrupted run left half-written. */
+    onRepair?: (line: string) => void;
 }
 
 /** An open stack; with overrides, the config file that holds them for this run, and how to clean it up. */
@@ -91,9 +94,17 @@ export async function openStack(options: OpenStackOptions): Promise<OpenedStack>
         PULUMI_SKIP_UPDATE_CHECK: "true",
     };
     const opts = { envVars, pulumiCommand: await pulumiCommandOn(env) };
-    const stack = options.create
-        ? await LocalWorkspace.createOrSelectStack(args, opts)
-        : await LocalWorkspace.selectStack(args, opts);
+    const select = () =>
+        options.create ? LocalWorkspace.createOrSelectStack(args, opts) : LocalWorkspace.selectStack(args, opts);
+    const stack = await select().catch((e: Error) => {
+        // A checkpoint a killed run left half-written: repaired once (driver/recovery.ts), then selected again.
+        const repaired = /failed to load checkpoint/.test(e.message)
+            ? repairCheckpoint(backend, "fluxstack", options.stack)
+            : [];
+        if (repaired.length === 0) throw e;
+        options.onRepair?.(`the stack's state was left half-written by an interrupted run: ${repaired.join("; ")}`);
+        return select();
+    });
     const runEnv = { ...process.env, ...envVars };
     const cli = (cliArgs: string[]) =>
         execFileAsync(

@@ -31,6 +31,11 @@ describe("stack locks", () => {
             },
         ]);
         assert.deepEqual(parseLocks("error: something else"), []);
+        assert.equal(
+            parseLocks(`${CLI_ERROR}\n err?: ${CLI_ERROR}`).length,
+            2,
+            "a lock repeated in the error is one lock",
+        );
     });
 
     const [local, remote] = parseLocks(CLI_ERROR);

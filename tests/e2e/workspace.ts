@@ -13,6 +13,7 @@ const PROGRAM_FILES = [
     "Pulumi.eks.yaml",
     "Pulumi.lab.yaml",
     "lab",
+    "driver",
     "package.json",
     "tsconfig.json",
 ];
@@ -43,5 +44,9 @@ export function e2eWorkspace(repoDir: string, bin: string): E2eWorkspace {
         PULUMI_SKIP_CONFIRMATIONS: "true",
     };
     fs.mkdirSync(path.join(root, "state"));
-    return { projectDir, env, cleanup: () => fs.rmSync(root, { recursive: true, force: true }) };
+    return {
+        projectDir,
+        env,
+        cleanup: () => (process.env.FLUXSTACK_E2E_KEEP ? undefined : fs.rmSync(root, { recursive: true, force: true })),
+    };
 }
