@@ -18,6 +18,8 @@ export interface DriverOptions {
     showSecrets: boolean;
     /** up/preview/refresh/destroy: clear a lock held by a run on another machine. */
     breakLock: boolean;
+    /** up/destroy: remove the Flux finalizers first (controllers down). */
+    stripFluxFinalizers: boolean;
 }
 
 export const USAGE = `usage: npm run stack -- <${OPERATIONS.join("|")}> --stack NAME [options]
@@ -31,6 +33,8 @@ export const USAGE = `usage: npm run stack -- <${OPERATIONS.join("|")}> --stack 
   --show-secrets            outputs: print secret values (the kubeconfig) instead of [secret]
   --break-lock              clear a lock held by a run on another machine (a CI job that is gone); a lock
                             of a run on this machine that is gone is cleared anyway, a live run's never
+  --strip-flux-finalizers   up/destroy: the Flux controllers are down, so remove the Flux finalizers in the
+                            stack's namespaces first (says what Flux will then not prune)
   --help, -h                this text
 
 State: a local file backend in .pulumi-state/ unless PULUMI_BACKEND_URL names another.
@@ -56,6 +60,7 @@ const OPTIONS = {
     refresh: { type: "boolean" },
     "show-secrets": { type: "boolean" },
     "break-lock": { type: "boolean" },
+    "strip-flux-finalizers": { type: "boolean" },
     help: { type: "boolean", short: "h" },
 } as const;
 type Option = keyof typeof OPTIONS;
@@ -83,7 +88,14 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}):
     });
     let operation: Operation | undefined;
     let stack = env.FLUXSTACK_STACK;
-    const flags = { json: false, expectNoChanges: false, refresh: false, showSecrets: false, breakLock: false };
+    const flags = {
+        json: false,
+        expectNoChanges: false,
+        refresh: false,
+        showSecrets: false,
+        breakLock: false,
+        stripFluxFinalizers: false,
+    };
     for (const token of tokens) {
         if (token.kind === "option-terminator") throw new DriverError(EXIT.usage, "unknown option --");
         if (token.kind === "positional") {
@@ -133,6 +145,9 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}):
             case "break-lock":
                 flags.breakLock = true;
                 break;
+            case "strip-flux-finalizers":
+                flags.stripFluxFinalizers = true;
+                break;
             default: {
                 const unreachable: never = name;
                 throw new DriverError(EXIT.usage, `unknown option ${String(unreachable)}`);
@@ -146,6 +161,9 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}):
     }
     if (flags.refresh && operation !== "preview" && operation !== "up") {
         throw new DriverError(EXIT.usage, "--refresh goes with preview or up");
+    }
+    if (flags.stripFluxFinalizers && operation !== "up" && operation !== "destroy") {
+        throw new DriverError(EXIT.usage, "--strip-flux-finalizers goes with up or destroy");
     }
     if (flags.showSecrets && operation !== "outputs")
         throw new DriverError(EXIT.usage, "--show-secrets goes with outputs");

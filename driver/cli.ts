@@ -78,6 +78,7 @@ async function execute(
         refresh: options.refresh,
         expectNoChanges: options.expectNoChanges,
         breakLock: options.breakLock,
+        stripFluxFinalizers: options.stripFluxFinalizers,
         signal,
         onNotice: (line) => io.err(`${line}\n`),
         ...(options.json ? { onEvent: (e) => io.out(`${JSON.stringify(e)}\n`) } : { onOutput: (t) => io.out(t) }),

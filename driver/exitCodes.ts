@@ -38,7 +38,7 @@ export class DriverError extends Error {
 
 /** How a cluster that does not answer shows in the CLI's output (client-go and the Kubernetes provider). */
 const UNREACHABLE =
-    /connect: connection refused|i\/o timeout|unreachable cluster|context deadline exceeded|no route to host|TLS handshake timeout|the server was unable to return a response|net\/http: request canceled/;
+    /connect: connection refused|connection reset by peer|i\/o timeout|unreachable cluster|context deadline exceeded|no route to host|TLS handshake timeout|the server was unable to return a response|net\/http: request canceled|unexpected EOF/;
 
 /** The first lines of the program's own validation error, as they reach the CLI's output. */
 // A config error may carry the machine's problems too (one list, one round of fixes): keep both sections.
@@ -88,7 +88,11 @@ export function classify(error: unknown): { code: ExitCode; message: string } {
     const unreachable = text.match(UNREACHABLE);
     if (unreachable) {
         const endpoint = text.match(/(https?:\/\/[\w.-]+(?::\d+)?)/)?.[1] ?? text.match(/dial tcp ([\d.:]+)/)?.[1];
-        const step = text.match(/(?:error: )?([\w:./-]+ resource '[^']+'|urn:pulumi:\S+)/)?.[1];
+        // The step: the resource the run was at, from its URN (`…$kubernetes:core/v1:Namespace::tenant-x-namespace`).
+        const urn = text.match(/urn:pulumi:[^"'\s]+/)?.[0];
+        const step = urn
+            ? `${urn.split("::").pop()} (${urn.split("::").slice(-2, -1)[0]?.split("$").pop()})`
+            : text.match(/([\w:./-]+ resource '[^']+')/)?.[1];
         return {
             code: EXIT.clusterUnreachable,
             message:

@@ -3,6 +3,7 @@ import * as crypto from "node:crypto";
 import { DriverError, EXIT } from "./exitCodes";
 import { describeLock, judgeLock, parseLocks } from "./locks";
 import { stopLeftovers } from "./leftovers";
+import { kubectlOn, stripFluxFinalizers, stuckObjects } from "./finalizers";
 import { kubectlWith, recoverPendingCreates } from "./recovery";
 import { kubectlReader, notReadyLines, readStatus } from "./status";
 import { type ChangeSummary, summarize } from "./summary";
@@ -27,6 +28,11 @@ export interface RunOptions extends Omit<OpenStackOptions, "create"> {
     breakLock?: boolean;
     /** Aborts the operation: the CLI gets SIGINT, finishes the step in flight, saves the state, releases the lock. */
     signal?: AbortSignal;
+    /**
+     * up/destroy: remove the Flux finalizers in the stack's namespaces first, for a teardown whose controllers are
+     * down (crashed, scaled to zero, uninstalled). What Flux will then not prune is said first.
+     */
+    stripFluxFinalizers?: boolean;
 }
 
 export interface OperationResult {
@@ -158,9 +164,10 @@ export async function preview(options: RunOptions): Promise<OperationResult> {
     return { summary };
 }
 
-/** `up`: create or update the stack. A failed sync's await is explained with Flux's own words. */
+/** `up`: create or update the stack. A failed sync's await, or a stuck teardown, is explained in Flux's words. */
 export async function deploy(options: RunOptions): Promise<OperationResult> {
     try {
+        if (options.stripFluxFinalizers) await stripFinalizers(options);
         const { result, summary } = await run(
             options,
             true,
@@ -172,8 +179,26 @@ export async function deploy(options: RunOptions): Promise<OperationResult> {
         );
         return { summary, outputs: plainOutputs(result, true) };
     } catch (e) {
-        throw await withFluxReasons(e, options);
+        throw await withStuckObjects(await withFluxReasons(e, options), options, "up");
     }
+}
+
+/** The stack's cluster as its last outputs describe it: kubectl on it, the Flux namespace, tenants' namespaces. */
+async function stackCluster(options: RunOptions) {
+    const values = await outputs({ ...options, onOutput: undefined, onEvent: undefined, showSecrets: true });
+    if (typeof values.kubeconfig !== "string") return undefined;
+    const env = options.env ?? process.env;
+    const kubectlBinary = env.KUBECTL ?? whichOn("kubectl", env) ?? "kubectl";
+    const fluxNamespace = typeof values.fluxNamespace === "string" ? values.fluxNamespace : "flux-system";
+    const tenants = (values.tenants ?? {}) as Record<string, { namespace: string; syncs: string[] }>;
+    return {
+        kubeconfig: values.kubeconfig,
+        kubectlBinary,
+        kubectl: kubectlOn(values.kubeconfig, kubectlBinary, env),
+        fluxNamespace,
+        tenants,
+        namespaces: [...Object.values(tenants).map((t) => t.namespace), fluxNamespace],
+    };
 }
 
 /**
@@ -183,28 +208,66 @@ export async function deploy(options: RunOptions): Promise<OperationResult> {
  */
 async function withFluxReasons(error: unknown, options: RunOptions): Promise<unknown> {
     const text = error instanceof Error ? error.message : String(error);
-    if (!/condition Ready|Ready=False|kustomize\.toolkit\.fluxcd\.io|source\.toolkit\.fluxcd\.io/.test(text))
-        return error;
+    if (!/condition Ready|Ready=False/.test(text)) return error;
     try {
-        const values = await outputs({ ...options, onOutput: undefined, onEvent: undefined, showSecrets: true });
-        if (typeof values.kubeconfig !== "string") return error;
-        const env = options.env ?? process.env;
+        const cluster = await stackCluster(options);
+        if (!cluster) return error;
         const rows = await readStatus(
-            kubectlReader(values.kubeconfig, env.KUBECTL ?? whichOn("kubectl", env) ?? "kubectl"),
-            typeof values.fluxNamespace === "string" ? values.fluxNamespace : "flux-system",
-            (values.tenants ?? {}) as Record<string, { namespace: string; syncs: string[] }>,
+            kubectlReader(cluster.kubeconfig, cluster.kubectlBinary),
+            cluster.fluxNamespace,
+            cluster.tenants,
         );
         const lines = notReadyLines(rows);
         if (lines.length === 0) return error;
-        const first =
-            text
-                .split("\n")
-                .find((l) => /error:/.test(l))
-                ?.trim() ?? "up failed";
-        return new DriverError(EXIT.failed, `${first}\nFlux says:\n${lines.map((l) => `  - ${l}`).join("\n")}`);
+        return new DriverError(
+            EXIT.failed,
+            `${firstError(text, "up failed")}\nFlux says:\n${lines.map((l) => `  - ${l}`).join("\n")}`,
+        );
     } catch {
         return error;
     }
+}
+
+/**
+ * A teardown that timed out (a tenant removed, or `destroy`) waited on a Flux finalizer whose controller is down:
+ * the error then names each stuck object, the controller it waits for, and how to finish.
+ */
+async function withStuckObjects(error: unknown, options: RunOptions, operation: "up" | "destroy"): Promise<unknown> {
+    const text = error instanceof Error ? error.message : String(error);
+    if (!/timed out|timeout|deleting failed|context deadline/i.test(text)) return error;
+    try {
+        const cluster = await stackCluster(options);
+        if (!cluster) return error;
+        const stuck = await stuckObjects(cluster.kubectl, cluster.namespaces, cluster.fluxNamespace);
+        if (stuck.length === 0) return error;
+        return new DriverError(
+            EXIT.failed,
+            `${firstError(text, `${operation} failed`)}\nStuck:\n${stuck.map((l) => `  - ${l}`).join("\n")}\n` +
+                `To finish without those controllers: npm run stack -- ${operation} --stack ${options.stack} --strip-flux-finalizers ` +
+                "(it removes the Flux finalizers first and says what Flux will then not prune).",
+        );
+    } catch {
+        return error;
+    }
+}
+
+/** `--strip-flux-finalizers`: what is then not pruned is said, one line each, before the run. */
+async function stripFinalizers(options: RunOptions): Promise<void> {
+    const cluster = await stackCluster(options);
+    if (!cluster) return;
+    const notice = options.onNotice ?? ((l: string) => process.stderr.write(`${l}\n`));
+    const consequences = await stripFluxFinalizers(cluster.kubectl, cluster.namespaces);
+    notice(`removed the Flux finalizers in ${cluster.namespaces.join(", ")}`);
+    for (const c of consequences) notice(`  ${c}`);
+}
+
+function firstError(text: string, fallback: string): string {
+    return (
+        text
+            .split("\n")
+            .find((l) => /error:/.test(l))
+            ?.trim() ?? fallback
+    );
 }
 
 export async function refresh(options: RunOptions): Promise<OperationResult> {
@@ -212,9 +275,15 @@ export async function refresh(options: RunOptions): Promise<OperationResult> {
     return { summary };
 }
 
+/** `destroy`: everything the stack made. A teardown stuck on a dead controller's finalizer says so, and how to finish. */
 export async function destroy(options: RunOptions): Promise<OperationResult> {
-    const { summary } = await run(options, false, (stack, stream) => stack.destroy(stream), true);
-    return { summary };
+    try {
+        if (options.stripFluxFinalizers) await stripFinalizers(options);
+        const { summary } = await run(options, false, (stack, stream) => stack.destroy(stream), true);
+        return { summary };
+    } catch (e) {
+        throw await withStuckObjects(e, options, "destroy");
+    }
 }
 
 /** The stack outputs; secret ones read `[secret]` unless `showSecrets` (as `pulumi stack output` does). */

@@ -28,3 +28,21 @@ export function ownerMarker(owner: string): pulumi.ResourceTransformation {
         return { props: { ...args.props, metadata: { ...metadata, annotations: marked } }, opts: args.opts };
     };
 }
+
+/** The objects whose deletion waits on a finalizer some controller must remove: Flux's, and namespaces holding them. */
+const FINALIZED = /^kubernetes:(core\/v1:Namespace|source\.toolkit\.fluxcd\.io\/|kustomize\.toolkit\.fluxcd\.io\/)/;
+
+/**
+ * A transformation that bounds how long `destroy` (or the removal of a tenant) waits for such an object to go: with
+ * its controller down, a Flux finalizer is never removed, and the provider's default wait is ten minutes per object.
+ * After `seconds` the run fails naming it (the driver then says why, and how to finish).
+ */
+export function boundedDeletes(seconds: number): pulumi.ResourceTransformation {
+    return (args) => {
+        if (!FINALIZED.test(args.type)) return undefined;
+        return {
+            props: args.props,
+            opts: { ...args.opts, customTimeouts: { ...args.opts.customTimeouts, delete: `${seconds}s` } },
+        };
+    };
+}

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { type Cluster, LabCluster } from "../components/cluster";
 import { FluxSystem } from "../components/flux";
 import { FluxSync, Tenant } from "../components/tenant";
-import { ownerMarker, stackOwner } from "./ownership";
+import { boundedDeletes, ownerMarker, stackOwner } from "./ownership";
 import { createCluster } from "./cluster";
 import type { StackConfig } from "./config";
 
@@ -35,7 +35,7 @@ export function buildPlatform(config: StackConfig, options: { projectDir?: strin
 
     // Every object the program makes carries the stack's owner annotation: what an interrupted run left behind is
     // taken over by the next one only if it is this stack's.
-    const owned = { transformations: [ownerMarker(stackOwner())] };
+    const owned = { transformations: [ownerMarker(stackOwner()), boundedDeletes(flux.deleteTimeoutSeconds)] };
     const fluxSystem = new FluxSystem(
         "flux",
         {

@@ -95,3 +95,9 @@ export const LAB_COMPONENTS = ["source-controller", "kustomize-controller"] as c
 
 /** How long `up` waits for a sync to be Ready when `flux.waitForSyncs` is on. */
 export const DEFAULT_SYNC_TIMEOUT_SECONDS = 300;
+
+/**
+ * How long a teardown waits for a Flux object, or a namespace holding one, to go: Flux's finalizers prune in
+ * seconds while the controllers run; with them down they never go, and the run then fails naming what is stuck.
+ */
+export const DEFAULT_DELETE_TIMEOUT_SECONDS = 180;

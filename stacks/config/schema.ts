@@ -271,6 +271,8 @@ export const fluxSchema = z.strictObject({
     waitForSyncs: z.boolean().optional(),
     /** How long `up` waits for one sync. */
     syncTimeoutSeconds: z.int().min(10).default(d.DEFAULT_SYNC_TIMEOUT_SECONDS),
+    /** How long a teardown waits for a Flux object (or a namespace holding one) to go before it fails naming it. */
+    deleteTimeoutSeconds: z.int().min(10).default(d.DEFAULT_DELETE_TIMEOUT_SECONDS),
     probePolicy: z
         .strictObject({
             enabled: z.boolean().default(true),

@@ -6,9 +6,11 @@ import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { deploy, destroy, EXIT, openStack, preview } from "../../driver";
+import { main } from "../../driver/cli";
 import type { Cluster } from "./cluster";
 import { helmReleases } from "./fluxApi";
 import { type Harness, OFFLINE_FLUX, startHarness } from "./harness";
+import { eventually, waitReady } from "./gitops";
 import { markedProcesses, runAndInterrupt } from "./killer";
 
 const OWNER = "fluxstack.dev/owner";
@@ -62,6 +64,13 @@ function markedObjects(cp: Cluster): string[] {
                 .map((o) => `${o.kind} ${o.metadata.namespace ?? ""}/${o.metadata.name}`);
         })
         .sort();
+}
+
+/** The Flux pods the lab runs as processes right now. */
+function labPods(h: Harness): Record<string, unknown> {
+    return (
+        JSON.parse(fs.readFileSync(path.join(h.lab.dir, "state.json"), "utf8")) as { pods: Record<string, unknown> }
+    ).pods;
 }
 
 const createOf = (name: string) => (e: EngineEvent) =>
@@ -197,5 +206,123 @@ describe("e2e: faults — interrupted runs, dead controllers, a lost API server"
         const next = await deploy(h.run());
         assert.equal(next.summary.failed, 0, next.summary.errors.join("\n"));
         assert.deepEqual(await stateNames(h), reference);
+    });
+
+    it("2. with the Flux controllers down, destroy ends in bounded time naming what is stuck; --strip-flux-finalizers finishes it", async () => {
+        const bounded = { ...h.run().config, "fluxstack:flux.deleteTimeoutSeconds": "40" };
+        const up = await deploy(h.run({ config: bounded }));
+        assert.equal(up.summary.failed, 0, up.summary.errors.join("\n"));
+        await waitReady(cp, "Kustomization", "fluxdemo-dev", "flux-dev", 90);
+        // The operator first (it would put the controllers back), then the controllers: as scaled to zero.
+        for (const d of ["flux-operator", "kustomize-controller", "source-controller"]) {
+            cp.kubectl(["scale", "deployment", d, "-n", "flux-system", "--replicas=0"]);
+        }
+        await eventually("no Flux process left", () => Object.keys(labPods(h)).length === 0, 60);
+
+        const t0 = Date.now();
+        const failed = await destroy(h.run({ config: bounded })).then(
+            () => assert.fail("destroy finished although Flux's finalizers cannot be removed"),
+            (e: Error) => e,
+        );
+        const took = Date.now() - t0;
+        figures.push(`destroy with the controllers down: failed clearly after ${took} ms (delete timeout 40 s)`);
+        assert.ok(took < 150_000, `bounded: ${took} ms`);
+        assert.match(
+            failed.message,
+            /Kustomization fluxdemo-dev\/flux-dev is stuck deleting: its finalizer finalizers\.fluxcd\.io is removed by kustomize-controller, which is not running/,
+        );
+        assert.match(failed.message, /--strip-flux-finalizers/);
+
+        const notices: string[] = [];
+        const t1 = Date.now();
+        const done = await destroy(
+            h.run({ config: bounded, stripFluxFinalizers: true, onNotice: (l) => notices.push(l) }),
+        );
+        figures.push(`destroy --strip-flux-finalizers with the controllers down: ${Date.now() - t1} ms`);
+        assert.equal(done.summary.failed, 0, done.summary.errors.join("\n"));
+        assert.ok(
+            notices.some((n) => /FluxInstance flux-system\/flux will not uninstall the Flux controllers/.test(n)),
+            notices.join("\n"),
+        );
+        const namespaces = JSON.parse(cp.kubectl(["get", "namespaces", "-o", "json"])).items.map(
+            (n: any) => n.metadata.name,
+        );
+        assert.deepEqual(
+            namespaces.filter((n: string) => n === "fluxdemo-dev" || n === "flux-system"),
+            [],
+            "nothing left",
+        );
+        assert.deepEqual(await stateNames(h), [], "the stack is empty");
+    });
+
+    it("3. the API server lost mid-up: one clear error naming the cluster and the step (exit 9), then the next up converges", async () => {
+        const state = JSON.parse(fs.readFileSync(path.join(h.lab.dir, "state.json"), "utf8"));
+        const apiserver = state.processes["kube-apiserver"].pid as number;
+        const io = {
+            chunks: [] as string[],
+            out: (t: string) => io.chunks.push(t),
+            err: (t: string) => io.chunks.push(t),
+        };
+        let stopped = false;
+        const watch = (t: string) => {
+            io.chunks.push(t);
+            if (
+                !stopped &&
+                /"op":"create".*tenant-fluxdemo-dev-namespace|tenant-fluxdemo-dev-namespace.*"op":"create"/.test(t)
+            ) {
+                stopped = true;
+                // The daemon frozen (it would restart the API server), the API server gone: the cluster does not answer.
+                process.kill(state.daemonPid, "SIGSTOP");
+                process.kill(apiserver, "SIGKILL");
+            }
+        };
+        const t0 = Date.now();
+        let code: number;
+        try {
+            code = await main(
+                ["up", "--stack", "dev", "--json", ...flags()],
+                process.env,
+                { out: watch, err: watch },
+                h.ws.projectDir,
+                false,
+            );
+        } finally {
+            process.kill(state.daemonPid, "SIGCONT");
+        }
+        const text = io.chunks.join("");
+        figures.push(`up with the API server gone mid-run: exit ${code} after ${Date.now() - t0} ms`);
+        assert.ok(stopped, "the API server was stopped mid-run");
+        assert.equal(code, EXIT.clusterUnreachable, text.slice(-3000));
+        assert.match(
+            text,
+            new RegExp(`the cluster did not answer at https://127\\.0\\.0\\.1:${state.ports.apiServer}`),
+        );
+        assert.doesNotMatch(
+            text
+                .split("\n")
+                .filter((l) => l.startsWith("error:"))
+                .join("\n"),
+            /\n\s+at /,
+            "no stack trace",
+        );
+
+        await eventually(
+            "the API server back",
+            () => {
+                try {
+                    cp.kubectl(["get", "--raw", "/readyz"]);
+                    return true;
+                } catch {
+                    return false;
+                }
+            },
+            90,
+        );
+        const t1 = Date.now();
+        const next = await deploy(h.run());
+        figures.push(`the next up, API server back: converged in ${Date.now() - t1} ms`);
+        assert.equal(next.summary.failed, 0, next.summary.errors.join("\n"));
+        assert.deepEqual(await stateNames(h), reference);
+        await preview(h.run({ expectNoChanges: true }));
     });
 });

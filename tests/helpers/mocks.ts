@@ -14,6 +14,8 @@ export interface Recorded {
     provider?: string;
     parent?: string;
     deletedWith?: string;
+    /** The custom timeouts it was given (e.g. `{delete: "180s"}`). */
+    customTimeouts?: { create?: string; update?: string; delete?: string };
     /** Names of the resources it waits for: explicit dependsOn plus the owners of Outputs in its inputs. */
     dependsOn: Set<string>;
     explicitDependsOn: Set<string>;
@@ -161,6 +163,7 @@ export async function record(program: () => unknown): Promise<Map<string, Record
                         provider: await nameOf(opts.provider),
                         parent: await nameOf(args.opts.parent),
                         deletedWith: await nameOf(opts.deletedWith),
+                        customTimeouts: opts.customTimeouts,
                         dependsOn: new Set([...explicitNames, ...implicitNames]),
                         explicitDependsOn: explicitNames,
                     };

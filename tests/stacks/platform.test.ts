@@ -122,6 +122,16 @@ for (const [stack, expected] of Object.entries(STACKS)) {
             }
         });
 
+        it("bounds how long a teardown waits on a Flux finalizer (Flux objects, and the namespaces holding them)", () => {
+            const finalized = inCluster.filter((r) =>
+                /:(Namespace|GitRepository|OCIRepository|Kustomization)$/.test(r.type),
+            );
+            assert.ok(finalized.length >= 3);
+            for (const r of finalized) assert.deepEqual(r.customTimeouts, { delete: "180s" }, r.name);
+            for (const r of inCluster.filter((r) => !finalized.includes(r)))
+                assert.equal(r.customTimeouts, undefined, r.name);
+        });
+
         it("puts every Kubernetes resource on the cluster's one provider", () => {
             for (const r of inCluster) assert.equal(r.provider, "cluster-provider", r.name);
             const providers = [...resources.values()].filter((r) => r.type === "pulumi:providers:kubernetes");
