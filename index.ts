@@ -1,30 +1,38 @@
-// The program: read the stack config, check the machine, build the platform. Nothing else lives here.
+// The program: read the stack config, check the machine and what this change deletes, build the platform.
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, loadStackConfig, PrerequisiteError } from "./stacks/config";
 import { buildPlatform } from "./stacks/platform";
 import { checkPrerequisites } from "./stacks/prerequisites";
+import { previousTenants, tenantDeletionProblems } from "./stacks/protection";
 
 /**
- * The config and the machine are checked in one pass: one error lists every problem of both. It reaches the CLI
- * as a RunError: the message alone, no stack trace, no object dump.
+ * The config and the machine are checked in one pass, and what the change would delete against what the stack
+ * holds: one error lists every problem, before anything is registered. It reaches the CLI as a RunError: the
+ * message alone, no stack trace, no object dump.
  */
-function readConfig() {
+async function readConfig() {
     try {
-        return loadStackConfig(pulumi.runtime.allConfig(), pulumi.getProject(), {
+        const config = loadStackConfig(pulumi.runtime.allConfig(), pulumi.getProject(), {
             stack: pulumi.getStack(),
             checkMachine: (stack) => checkPrerequisites(stack),
         });
+        const deletions = tenantDeletionProblems(config, await previousTenants());
+        if (deletions.length > 0) throw new ConfigError(deletions);
+        return config;
     } catch (e) {
         if (e instanceof ConfigError || e instanceof PrerequisiteError) throw new pulumi.RunError(e.message);
         throw e;
     }
 }
 
-const platform = buildPlatform(readConfig());
-
-export const clusterName = platform.clusterName;
-export const kubeconfig = platform.kubeconfig;
-export const fluxNamespace = platform.fluxNamespace;
-export const tenants = platform.tenants;
-/** Only on a lab: its Git repositories to clone, its registry, its kubeconfig and logs. */
-export const lab = platform.lab;
+export = async () => {
+    const platform = buildPlatform(await readConfig());
+    return {
+        clusterName: platform.clusterName,
+        kubeconfig: platform.kubeconfig,
+        fluxNamespace: platform.fluxNamespace,
+        tenants: platform.tenants,
+        /** Only on a lab: its Git repositories to clone, its registry, its kubeconfig and logs. */
+        lab: platform.lab,
+    };
+};

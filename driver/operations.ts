@@ -282,9 +282,24 @@ export async function destroy(options: RunOptions): Promise<OperationResult> {
         const { summary } = await run(options, false, (stack, stream) => stack.destroy(stream), true);
         return { summary };
     } catch (e) {
-        throw await withStuckObjects(e, options, "destroy");
+        throw await withStuckObjects(protectedTenants(e), options, "destroy");
     }
 }
+
+/** `pulumi destroy` refuses the protected tenant guard: say what it protects, and the one way to go ahead. */
+function protectedTenants(error: unknown): unknown {
+    const text = error instanceof Error ? error.message : String(error);
+    if (!/protect/i.test(text) || !text.includes(TENANT_GUARD)) return error;
+    return new DriverError(
+        EXIT.badConfig,
+        `destroy would delete protected tenants (see the ${TENANT_GUARD} ConfigMap in the Flux namespace): their namespaces ` +
+            `and everything in them. If that is meant, set fluxstack:confirmTenantDeletion: ["*"] in the stack's config, ` +
+            `run up (it lifts the protection), then destroy. Nothing was deleted.`,
+    );
+}
+
+/** The program's guard object (stacks/protection.ts GUARD_NAME; the driver does not import the program). */
+const TENANT_GUARD = "fluxstack-tenant-guard";
 
 /** The stack outputs; secret ones read `[secret]` unless `showSecrets` (as `pulumi stack output` does). */
 export async function outputs(options: RunOptions & { showSecrets?: boolean }): Promise<Record<string, unknown>> {

@@ -4,6 +4,7 @@ import { type Cluster, LabCluster } from "../components/cluster";
 import { FluxSystem } from "../components/flux";
 import { FluxSync, Tenant } from "../components/tenant";
 import { boundedDeletes, ownerMarker, stackOwner } from "./ownership";
+import { tenantDeletionGuard } from "./protection";
 import { createCluster } from "./cluster";
 import type { StackConfig } from "./config";
 
@@ -13,7 +14,8 @@ export interface PlatformOutputs {
     /** Secret. */
     kubeconfig: pulumi.Output<string>;
     fluxNamespace: pulumi.Output<string>;
-    tenants: Record<string, { namespace: pulumi.Output<string>; syncs: string[] }>;
+    /** Per tenant: its namespace, its syncs, and whether deleting it needs a confirmation (`protected`). */
+    tenants: Record<string, { namespace: pulumi.Output<string>; syncs: string[]; protected: boolean }>;
     /** A lab's own servers and files (only on a lab): where to clone from and push to, its kubeconfig and logs. */
     lab?: {
         dir: string;
@@ -89,8 +91,13 @@ export function buildPlatform(config: StackConfig, options: { projectDir?: strin
                 owned,
             );
         }
-        return [t.name, { namespace: tenant.namespaceName, syncs: syncs.map((s) => s.name) }] as const;
+        return [
+            t.name,
+            { namespace: tenant.namespaceName, syncs: syncs.map((s) => s.name), protected: t.protect },
+        ] as const;
     });
+
+    tenantDeletionGuard(config, cluster, fluxSystem.namespace, owned);
 
     return {
         clusterName: cluster.clusterName,

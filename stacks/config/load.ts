@@ -58,7 +58,13 @@ export function loadStackConfig(
     const flux = labDefaults(cluster, parseKey("flux", values, prefix, problems), values.get("flux"));
     const tenants = parseList("tenants", values, prefix, problems)?.map(({ index, value: t }): IndexedTenant => ({
         index,
-        value: { ...t, namespace: t.namespace ?? t.name, serviceAccount: t.serviceAccount ?? t.name },
+        value: {
+            ...t,
+            namespace: t.namespace ?? t.name,
+            serviceAccount: t.serviceAccount ?? t.name,
+            // A cluster the stack keeps holds data worth a confirmation; a throwaway one does not.
+            protect: t.protect ?? (cluster?.source === "eks" || cluster?.source === "existing"),
+        },
         namespaceFrom: t.namespace === undefined ? "name" : "namespace",
     }));
     const syncs = parseList("syncs", values, prefix, problems)?.map(({ index, value: s }): Indexed<Sync> => ({
@@ -77,7 +83,16 @@ export function loadStackConfig(
         const tenant = stringField(s, "tenant");
         return tenant === undefined ? [] : [{ index, value: tenant }];
     });
+    const confirmTenantDeletion = parseKey("confirmTenantDeletion", values, prefix, problems);
     problems.push(...crossCheck(project, flux?.namespace, tenants, syncs, declaredTenants, syncTenants));
+    (confirmTenantDeletion ?? []).forEach((name, i) => {
+        if (declaredTenants?.includes(name)) {
+            problems.push({
+                key: `${prefix}confirmTenantDeletion[${i}]`,
+                message: `confirms deleting "${name}", which is still in fluxstack:tenants: take it out of one of them`,
+            });
+        }
+    });
     problems.push(...platformChecks(project, cluster, flux, syncs));
     if (flux?.charts.source === "local")
         problems.push(...checkLocalCharts(flux.charts.directory, options.projectDir, prefix));
@@ -85,7 +100,7 @@ export function loadStackConfig(
     const resolvedCluster = resolveCluster(cluster, options);
     const missing = resolvedCluster ? (options.checkMachine?.({ project, cluster: resolvedCluster }) ?? []) : [];
 
-    if (problems.length > 0 || !resolvedCluster || !flux || !tenants || !syncs)
+    if (problems.length > 0 || !resolvedCluster || !flux || !tenants || !syncs || !confirmTenantDeletion)
         throw new ConfigError(problems, missing);
     if (missing.length > 0) throw new PrerequisiteError(missing);
     const clusterType = flux.instance.clusterType ?? (resolvedCluster.source === "eks" ? "aws" : "kubernetes");
@@ -99,6 +114,7 @@ export function loadStackConfig(
         },
         tenants: tenants.map((t) => t.value),
         syncs: syncs.map((s) => s.value),
+        confirmTenantDeletion,
     });
 }
 

@@ -297,6 +297,11 @@ export const tenantSchema = z.strictObject({
     clusterRole: kubernetesObjectName.default(d.DEFAULT_TENANT_CLUSTER_ROLE),
     /** When set, a long-lived service-account token Secret of this name is made (the demo's `dev` Secret). */
     tokenSecretName: kubernetesObjectName.optional(),
+    /**
+     * Whether removing the tenant (and with it its namespace and everything in it) needs a confirmation
+     * (`confirmTenantDeletion`). Default: true on clusters the stack keeps (eks, existing), false on throwaway ones.
+     */
+    protect: z.boolean().optional(),
 });
 
 const secretRef = kubernetesObjectName.optional();
@@ -367,6 +372,11 @@ export const stackConfigShape = {
     flux: fluxSchema.prefault({}),
     tenants: z.array(tenantSchema).default([]),
     syncs: z.array(syncSchema).default([]),
+    /**
+     * The protected tenants this change may delete, committed with the change that removes them; `"*"` for all of
+     * them (a whole-stack destroy). Default none.
+     */
+    confirmTenantDeletion: z.array(z.union([kubernetesLabelName, z.literal("*")])).default([]),
 } as const;
 
 export type ClusterConfig = z.output<typeof clusterSchema>;

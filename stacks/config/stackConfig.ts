@@ -13,6 +13,7 @@ import type { CLUSTER_TYPES } from "./defaults";
 export interface Tenant extends TenantConfig {
     namespace: string;
     serviceAccount: string;
+    protect: boolean;
 }
 
 /** A sync whose source name is resolved. */
@@ -38,4 +39,6 @@ export interface StackConfig {
     };
     tenants: readonly Tenant[];
     syncs: readonly Sync[];
+    /** Protected tenants whose deletion this change confirms (`"*"`: all). */
+    confirmTenantDeletion: readonly string[];
 }

@@ -84,6 +84,8 @@ describe("e2e: faults — interrupted runs, dead controllers, a lost API server"
     const overrides = (lab: Harness["lab"]) => ({
         "fluxstack:cluster.kubeconfig": lab.kubeconfigPath,
         "fluxstack:syncs[0].source.url": `${lab.gitUrl}/flux-dev`,
+        // A throwaway lab: the tenant is not protected (protection is tested in platform.e2e.ts).
+        "fluxstack:tenants[0].protect": "false",
         ...OFFLINE_FLUX,
     });
     const flags = () => Object.entries(h.run().config ?? {}).flatMap(([k, v]) => ["-c", `${k}=${v}`]);

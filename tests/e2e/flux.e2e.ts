@@ -75,7 +75,8 @@ function stackConfig(lab: Harness["lab"], extra: { syncs?: unknown[]; tenants?: 
             charts: { source: "local", directory: path.join(REFERENCE, "charts") },
             instance: { distribution: { artifact: "" }, components: ["source-controller", "kustomize-controller"] },
         },
-        tenants: tenants.map((name) => ({ name })),
+        // A throwaway lab: its tenants are not protected (on an existing cluster they would be by default).
+        tenants: tenants.map((name) => ({ name, protect: false })),
         syncs,
     };
 }

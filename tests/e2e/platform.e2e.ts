@@ -160,7 +160,7 @@ describe("e2e: the dev stack on a real API server", () => {
         assert.ok(getJson(cp, ["rolebinding", "fluxdemo-dev-reconciler", "-n", "fluxdemo-dev"]));
     });
 
-    it("5. removing a tenant deletes exactly its objects, syncs first", async () => {
+    it("5. removing a tenant: refused unless confirmed (protected on a kept cluster); then exactly its objects go, syncs first", async () => {
         const config = {
             "fluxstack:tenants[1].name": "fluxdemo-stage",
             ...Object.fromEntries(flatten("fluxstack:syncs[1]", stageSync(harness.lab.gitUrl))),
@@ -169,8 +169,40 @@ describe("e2e: the dev stack on a real API server", () => {
         await deploy(run({ config: { ...run().config, ...config } }));
         assert.ok(getJson(cp, ["kustomization", "flux-stage-prod", "-n", "fluxdemo-stage"]));
 
+        // On a cluster the stack keeps, a tenant is protected: taking it out of the config alone changes nothing.
+        const io = quietIo();
+        assert.equal(
+            await main(["up", "--stack", "dev", ...overrideFlags(harness)], process.env, io, ws.projectDir, false),
+            EXIT.badConfig,
+            io.text(),
+        );
+        assert.match(
+            io.text(),
+            /fluxstack:tenants: this change deletes the protected tenant fluxdemo-stage: its namespace and everything in it/,
+        );
+        assert.ok(getJson(cp, ["kustomization", "flux-stage-prod", "-n", "fluxdemo-stage"]), "nothing was deleted");
+        const gate = quietIo();
+        assert.equal(
+            await main(
+                ["preview", "--stack", "dev", "--expect-no-changes", ...overrideFlags(harness)],
+                process.env,
+                gate,
+                ws.projectDir,
+                false,
+            ),
+            EXIT.badConfig,
+            "the drift gate says so plainly",
+        );
+        assert.match(gate.text(), /deletes the protected tenant fluxdemo-stage/);
+
+        // With the deletion confirmed in the same change, the tenant goes, in the order the program keeps.
         const events: EngineEvent[] = [];
-        const { summary } = await deploy(run({ onEvent: (e) => events.push(e) }));
+        const { summary } = await deploy(
+            run({
+                config: { ...run().config, "fluxstack:confirmTenantDeletion[0]": "fluxdemo-stage" },
+                onEvent: (e) => events.push(e),
+            }),
+        );
         const deleted = events
             .filter(
                 (e) =>
@@ -256,7 +288,19 @@ describe("e2e: the dev stack on a real API server", () => {
         assert.equal(out.includes("\u001b["), false, "no colour codes");
     });
 
-    it("7. destroy leaves no tenant namespace and no Helm release", async () => {
+    it("7. destroy asks for the confirmation where tenants are protected; then it leaves no tenant namespace and no Helm release", async () => {
+        const refused = await destroy(run()).then(
+            () => assert.fail("destroy went ahead over a protected tenant"),
+            (e: Error & { code?: number }) => e,
+        );
+        assert.equal(refused.code, EXIT.badConfig, refused.message);
+        assert.match(
+            refused.message,
+            /destroy would delete protected tenants .*confirmTenantDeletion: \["\*"\].*Nothing was deleted/s,
+        );
+        assert.ok(getJson(cp, ["namespace", "fluxdemo-dev"]), "the tenant is still there");
+
+        await deploy(run({ config: { ...run().config, "fluxstack:confirmTenantDeletion[0]": "*" } }));
         const { summary } = await destroy(run());
         assert.equal(summary.failed, 0);
         const namespaces = JSON.parse(cp.kubectl(["get", "namespaces", "-o", "json"])).items.map(

@@ -47,7 +47,7 @@ const BAD: Case[] = [
         (c) => {
             c.bogus = [];
         },
-        ['fluxstack:bogus: unknown key "bogus" (known keys: cluster, flux, tenants, syncs)'],
+        ['fluxstack:bogus: unknown key "bogus" (known keys: cluster, flux, tenants, syncs, confirmTenantDeletion)'],
     ],
     [
         "misspelt top-level key: one line, not also the missing key or its syncs' unknown tenants",
@@ -85,7 +85,7 @@ const BAD: Case[] = [
             c.tenants[0].owner = "x";
         },
         [
-            'fluxstack:tenants[0].owner: unknown key "owner" (known keys: name, namespace, serviceAccount, clusterRole, tokenSecretName)',
+            'fluxstack:tenants[0].owner: unknown key "owner" (known keys: name, namespace, serviceAccount, clusterRole, tokenSecretName, protect)',
         ],
     ],
     [
@@ -849,6 +849,15 @@ const BAD: Case[] = [
             'fluxstack:cluster.artifacts.kcheck/kcheck-dev: key "kcheck/kcheck-dev" must be repository:tag, such as kcheck/kcheck-dev:latest (lower-case path segments, then a tag)',
         ],
     ],
+    [
+        "a confirmed deletion of a tenant that is still configured",
+        (c) => {
+            c.confirmTenantDeletion = ["fluxdemo-dev"];
+        },
+        [
+            'fluxstack:confirmTenantDeletion[0]: confirms deleting "fluxdemo-dev", which is still in fluxstack:tenants: take it out of one of them',
+        ],
+    ],
 ];
 
 describe("loadStackConfig rejects bad input with one message per problem", () => {
@@ -869,7 +878,7 @@ describe("loadStackConfig rejects bad input with one message per problem", () =>
             name: "ConfigError",
             message: [
                 "Invalid stack config (3 problems):",
-                '  - fluxstack:bogus: unknown key "bogus" (known keys: cluster, flux, tenants, syncs)',
+                '  - fluxstack:bogus: unknown key "bogus" (known keys: cluster, flux, tenants, syncs, confirmTenantDeletion)',
                 "  - fluxstack:syncs[0].path: must not be empty",
                 '  - fluxstack:syncs[0].tenant: unknown tenant "nobody" (tenants: fluxdemo-dev)',
             ].join("\n"),
@@ -969,6 +978,17 @@ describe("loadStackConfig resolves a lab's defaults", () => {
         assert.equal(bin({ FLUXSTACK_TOOLCHAIN_DIR: "/tc" }), "/tc/bin");
     });
 
+    it("protects tenants on clusters the stack keeps (existing, eks), not on throwaway ones (kind, lab), unless told", () => {
+        const protect = (cluster: Record<string, unknown>, tenant: Record<string, unknown> = {}) =>
+            load({ ...base(), cluster, tenants: [{ name: "fluxdemo-dev", ...tenant }] }).tenants[0].protect;
+        assert.equal(protect({ source: "existing" }), true);
+        assert.equal(protect(EKS), true);
+        assert.equal(protect({ source: "kind" }), false);
+        assert.equal(protect({ source: "lab" }), false);
+        assert.equal(protect({ source: "existing" }, { protect: false }), false);
+        assert.equal(protect({ source: "kind" }, { protect: true }), true);
+    });
+
     it("waits for syncs on a lab only, unless told", () => {
         assert.equal(load(base()).flux.waitForSyncs, false);
         assert.equal(load({ ...base(), flux: { waitForSyncs: true } }).flux.waitForSyncs, true);
@@ -998,6 +1018,8 @@ describe("loadStackConfig fills in defaults", () => {
                 namespace: "fluxdemo-dev",
                 serviceAccount: "fluxdemo-dev",
                 clusterRole: "edit",
+                // An existing cluster is kept: removing a tenant from it takes a confirmation.
+                protect: true,
             },
         ]);
         assert.deepEqual(config.syncs[0], {

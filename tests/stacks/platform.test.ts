@@ -30,6 +30,7 @@ function expectedInCluster(
         ["flux-probe-policy", "kubernetes:networking.k8s.io/v1:NetworkPolicy"],
         ["flux-operator", "kubernetes:helm.sh/v3:Release"],
         ["flux-instance", "kubernetes:helm.sh/v3:Release"],
+        ["fluxstack-tenant-guard", "kubernetes:core/v1:ConfigMap"],
         ...tenants.flatMap((t): [string, string][] => [
             [`tenant-${t}-namespace`, "kubernetes:core/v1:Namespace"],
             [`tenant-${t}-service-account`, "kubernetes:core/v1:ServiceAccount"],
@@ -300,6 +301,25 @@ describe("stack lab: the lab's own servers, processes and waits", async () => {
         const { instance } = get(resources, "flux-instance").inputs.values;
         assert.deepEqual(instance.components, ["source-controller", "kustomize-controller"]);
         assert.equal(instance.distribution.artifact, "");
+    });
+});
+
+describe("the tenant guard: what makes a whole-stack destroy ask first", async () => {
+    const { buildUnderMocks, get, stackConfig } = await program;
+    const guard = async (stack: string, extra: Record<string, string> = {}) =>
+        get((await buildUnderMocks(stackConfig(stack, extra))).resources, "fluxstack-tenant-guard");
+
+    it("is protected, listing the protected tenants, on a cluster the stack keeps", async () => {
+        const g = await guard("dev");
+        assert.equal(g.protect, true);
+        assert.deepEqual(g.inputs.data, { protectedTenants: "fluxdemo-dev" });
+        assert.equal((await guard("eks")).protect, true);
+    });
+
+    it("is not protected on a throwaway cluster, nor once the deletion of every tenant is confirmed", async () => {
+        assert.equal((await guard("kind")).protect, false);
+        assert.equal((await guard("lab")).protect, false);
+        assert.equal((await guard("dev", { "fluxstack:confirmTenantDeletion": JSON.stringify(["*"]) })).protect, false);
     });
 });
 
