@@ -4,10 +4,15 @@ import { loadStackConfig } from "./stacks/config";
 import { buildPlatform } from "./stacks/platform";
 import { checkPrerequisites } from "./stacks/prerequisites";
 
+// The engine says which config keys hold secrets (PULUMI_CONFIG_SECRET_KEYS); the SDK reads that list as
+// runtime.isConfigSecret, which its typings leave out (@internal). allConfig() gives the values decrypted.
+const { isConfigSecret } = pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean };
+
 // The config and the machine are checked in one pass: one error lists every problem of both.
 const config = loadStackConfig(pulumi.runtime.allConfig(), pulumi.getProject(), {
     stack: pulumi.getStack(),
     checkMachine: (stack) => checkPrerequisites(stack),
+    isSecret: isConfigSecret,
 });
 
 const platform = buildPlatform(config);
