@@ -88,7 +88,8 @@ export class FluxSync extends pulumi.ComponentResource {
             },
             inCluster(cluster, this, {
                 // It runs as the tenant's account: the account and its binding must exist first, and on destroy must
-                // outlive it, because the controller prunes the synced objects as that account. It reads the source.
+                // outlive it, because the controller prunes the synced objects as that account. It reads the source's
+                // artifact, so it follows the source and, through it, the credential's Secrets (and goes before them).
                 dependsOn: [args.fluxInstance, this.source, tenant.serviceAccount, tenant.roleBinding],
             }),
         );
@@ -107,7 +108,9 @@ function withCredential(
         throw new Error(`source ${source.url}: give a credential or a secretRef, not both`);
     }
     if (credential.sourceKind !== source.kind) {
-        throw new Error(`credential ${credential.secretName} serves an ${credential.sourceKind}, not a ${source.kind}`);
+        throw new Error(
+            `credential ${credential.secretName} is for ${credential.sourceKind} sources, not for a ${source.kind}`,
+        );
     }
     return source.kind === "GitRepository"
         ? {

@@ -123,7 +123,7 @@ function syncCredentialProblem(sync: Sync, name: string, c: CredentialConfig): s
     const kind = sourceKindOf(c.type);
     if (kind !== sync.source.kind) {
         const fits = Object.keys(CREDENTIAL_TYPES).filter((t) => sourceKindOf(t as never) === sync.source.kind);
-        return `credential "${name}" is of type ${c.type} (${CREDENTIAL_TYPES[c.type]}), for an ${kind}; a ${sync.source.kind} takes ${alternatives(fits)}`;
+        return `credential "${name}" is of type ${c.type} (${CREDENTIAL_TYPES[c.type]}), for ${kind} sources; ${sync.source.kind} sources take ${alternatives(fits)}`;
     }
     const url = sync.source.url;
     if (c.type === "ssh" && !url.startsWith("ssh://")) {

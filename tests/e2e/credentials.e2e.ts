@@ -209,6 +209,24 @@ describe("e2e: private sources with credentials from Pulumi secret config (real 
 
     it("2. with credentials set by `pulumi config set --secret --path`, each tenant gets its own Secret and its syncs become Ready", async () => {
         const c = "fluxstack:credentials";
+        // First without --secret: the program refuses before it registers anything (the engine tells it which
+        // keys hold secrets), naming the key and the command.
+        await setConfig({
+            [`${c}.stage-prod-token.type`]: { value: "https" },
+            [`${c}.stage-prod-token.tenants[0]`]: { value: "fluxdemo-stage" },
+            [`${c}.stage-prod-token.username`]: { value: GIT_USER },
+            [`${c}.stage-prod-token.token`]: { value: TOKEN_1 },
+        });
+        const refused = await deploy(h.run()).then(
+            () => assert.fail("up took a token set without --secret"),
+            (e: Error) => e.message,
+        );
+        assert.match(
+            refused,
+            /fluxstack:credentials\.stage-prod-token\.token: is in plain text in the stack's config file: set it with pulumi config set --secret --path 'fluxstack:credentials\.stage-prod-token\.token'/,
+        );
+        assert.ok(!refused.includes(TOKEN_1), "the refusal does not repeat the token");
+        assert.equal(getJson(cp, ["secret", "stage-prod-token", "-n", "fluxdemo-stage"]), undefined, "nothing made");
         await setConfig({
             [`${c}.stage-prod-token.type`]: { value: "https" },
             [`${c}.stage-prod-token.tenants[0]`]: { value: "fluxdemo-stage" },

@@ -224,14 +224,14 @@ const BAD: Case[] = [
         "a registry login on a Git source",
         (c) => (c.syncs[0].source.credential = "ghcr"),
         [
-            `fluxstack:syncs[0].source.credential: credential "ghcr" is of type registry (an OCI registry's username and password), for an OCIRepository; a GitRepository takes one of https, ssh, githubApp`,
+            `fluxstack:syncs[0].source.credential: credential "ghcr" is of type registry (an OCI registry's username and password), for OCIRepository sources; GitRepository sources take one of https, ssh, githubApp`,
         ],
     ],
     [
         "a Git token on an OCI source",
         (c) => (c.syncs[5].source.credential = "github-token"),
         [
-            `fluxstack:syncs[5].source.credential: credential "github-token" is of type https (a Git username and token over HTTP(S)), for an GitRepository; a OCIRepository takes registry`,
+            `fluxstack:syncs[5].source.credential: credential "github-token" is of type https (a Git username and token over HTTP(S)), for GitRepository sources; OCIRepository sources take registry`,
         ],
     ],
     [
