@@ -5,6 +5,10 @@ import { buildPlatform } from "./stacks/platform";
 import { checkPrerequisites } from "./stacks/prerequisites";
 import { previousTenants, tenantDeletionProblems } from "./stacks/protection";
 
+// The engine says which config keys hold secrets (PULUMI_CONFIG_SECRET_KEYS); the SDK reads that list as
+// runtime.isConfigSecret, which its typings leave out (@internal). allConfig() gives the values decrypted.
+const { isConfigSecret } = pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean };
+
 /**
  * The config and the machine are checked in one pass, and what the change would delete against what the stack
  * holds: one error lists every problem, before anything is registered. It reaches the CLI as a RunError: the
@@ -15,6 +19,7 @@ async function readConfig() {
         const config = loadStackConfig(pulumi.runtime.allConfig(), pulumi.getProject(), {
             stack: pulumi.getStack(),
             checkMachine: (stack) => checkPrerequisites(stack),
+            isSecret: isConfigSecret,
         });
         const deletions = tenantDeletionProblems(config, await previousTenants());
         if (deletions.length > 0) throw new ConfigError(deletions);

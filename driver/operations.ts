@@ -13,7 +13,7 @@ import { type OpenedStack, openStack, type OpenStackOptions, whichOn } from "./w
 export interface RunOptions extends Omit<OpenStackOptions, "create"> {
     /** Streamed human-readable output. */
     onOutput?: (text: string) => void;
-    /** Streamed engine events. */
+    /** Streamed engine events (not the SDK's debug diagnostics: they can carry secrets in plain text). */
     onEvent?: (event: EngineEvent) => void;
     /** One-line notices of what the driver did on its own (a stale lock cleared, an interrupted run taken over). */
     onNotice?: (line: string) => void;
@@ -74,6 +74,10 @@ async function run<T>(
         signal: options.signal,
         onOutput: options.onOutput,
         onEvent: (e) => {
+            // The SDK traces each RPC's response as a debug diagnostic, and a RegisterResource response carries
+            // the resource's outputs with secrets in plain text (a credential's Secret data). The CLI shows
+            // debug diagnostics only with --debug; the driver does not pass them on either.
+            if ((e.diagnosticEvent?.severity as string | undefined) === "debug") return;
             events.push(e);
             options.onEvent?.(e);
         },

@@ -2,11 +2,12 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { type Cluster, LabCluster } from "../components/cluster";
 import { FluxSystem } from "../components/flux";
-import { FluxSync, Tenant } from "../components/tenant";
+import { FluxSync, registryHost, SourceCredential, Tenant } from "../components/tenant";
 import { boundedDeletes, ownerMarker, stackOwner } from "./ownership";
 import { tenantDeletionGuard } from "./protection";
 import { createCluster } from "./cluster";
-import type { StackConfig } from "./config";
+import type { StackConfig, Sync } from "./config";
+import { credentialSpec } from "./credentials";
 
 /** The stack outputs. */
 export interface PlatformOutputs {
@@ -69,14 +70,37 @@ export function buildPlatform(config: StackConfig, options: { projectDir?: strin
             },
             owned,
         );
+        // Each credential given to the tenant: its own copy, in its own namespace, keyed by tenant and name.
+        const credentials = new Map(
+            Object.entries(config.credentials)
+                .filter(([, c]) => c.tenants.includes(t.name))
+                .map(([name, c]) => {
+                    // A registry login is for the hosts of the OCI sources that name it.
+                    const registries = config.syncs
+                        .filter((s) => s.source.kind === "OCIRepository" && s.source.credential === name)
+                        .map((s) => pulumi.output(sourceUrl(s, cluster)).apply(registryHost));
+                    const credential = new SourceCredential(
+                        `credential-${t.name}/${name}`,
+                        {
+                            name,
+                            credential: credentialSpec(c, registries),
+                            tenant,
+                            cluster,
+                        },
+                        owned,
+                    );
+                    return [name, credential] as const;
+                }),
+        );
         const syncs = config.syncs.filter((s) => s.tenant === t.name);
         for (const sync of syncs) {
+            const { credential, ...source } = sync.source;
             // Keyed by tenant and name: adding a sync or tenant never renames another.
             new FluxSync(
                 `sync-${t.name}/${sync.name}`,
                 {
                     name: sync.name,
-                    source: sync.source,
+                    source,
                     path: sync.path,
                     prune: sync.prune,
                     interval: sync.interval,
@@ -85,6 +109,8 @@ export function buildPlatform(config: StackConfig, options: { projectDir?: strin
                     tenant,
                     cluster,
                     fluxInstance: fluxSystem.instance,
+                    // The loader has checked that the credential is given to this tenant, and of the source's kind.
+                    credential: credential === undefined ? undefined : credentials.get(credential),
                     sourceUrl: resolveLabUrl(sync.source.url, cluster),
                     waitForReady: flux.waitForSyncs ? { timeoutSeconds: flux.syncTimeoutSeconds } : undefined,
                 },
@@ -116,6 +142,11 @@ function labOutputs(lab: LabCluster): NonNullable<PlatformOutputs["lab"]> {
         repositories: Object.fromEntries(lab.repositoryNames.map((r) => [r, pulumi.interpolate`${lab.gitUrl}/${r}`])),
         registry: lab.registry,
     };
+}
+
+/** A sync's source URL as Flux gets it. */
+function sourceUrl(sync: Sync, cluster: Cluster): pulumi.Input<string> {
+    return resolveLabUrl(sync.source.url, cluster) ?? sync.source.url;
 }
 
 /** `lab://git/<repo>` and `lab://oci/<repository>` become the lab's own Git and registry URLs (checked by the loader). */

@@ -1,5 +1,7 @@
+export * from "./credentialSchema";
 export * from "./defaults";
 export * from "./errors";
 export * from "./load";
 export * from "./schema";
 export * from "./stackConfig";
+export * from "./secretValue";

@@ -2,12 +2,15 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { z } from "zod";
+import { credentialChecks } from "./credentialChecks";
+import { type CredentialConfig, credentialSchema } from "./credentialSchema";
 import { crossCheck, type Indexed, type IndexedTenant } from "./crossChecks";
 import { platformChecks } from "./platformChecks";
 import { ConfigError, type ConfigProblem, PrerequisiteError } from "./errors";
 import { parseWith, unknownKey } from "./messages";
 import { defaultLabBin } from "../../lab/binaries";
 import { LAB_COMPONENTS } from "./defaults";
+import { kubernetesObjectName } from "./patterns";
 import { type ClusterConfig, type FluxConfig, stackConfigShape, syncSchema, tenantSchema } from "./schema";
 import type { ResolvedCluster, StackConfig, Sync } from "./stackConfig";
 
@@ -29,6 +32,11 @@ export interface LoadOptions {
      * whenever the cluster key itself is valid: its problems are reported with the config's, in one error.
      */
     checkMachine?: (stack: { project: string; cluster: ResolvedCluster }) => ConfigProblem[];
+    /**
+     * Whether a config key holds a secret value (`pulumi config set --secret`), as the engine tells the program;
+     * unset when not known. Credentials whose key holds no secret are refused: their tokens are in plain text.
+     */
+    isSecret?: (key: string) => boolean;
 }
 
 /**
@@ -93,6 +101,19 @@ export function loadStackConfig(
             });
         }
     });
+    const credentials = parseCredentials(values, prefix, problems);
+    const rawCredentials = values.get("credentials");
+    problems.push(
+        ...credentialChecks({
+            project,
+            credentials,
+            declaredCredentials: isRecord(rawCredentials) ? Object.keys(rawCredentials) : [],
+            tenants,
+            syncs,
+            declaredTenants,
+            credentialsKeyIsSecret: options.isSecret?.(`${prefix}credentials`),
+        }),
+    );
     problems.push(...platformChecks(project, cluster, flux, syncs));
     if (flux?.charts.source === "local")
         problems.push(...checkLocalCharts(flux.charts.directory, options.projectDir, prefix));
@@ -115,6 +136,7 @@ export function loadStackConfig(
         tenants: tenants.map((t) => t.value),
         syncs: syncs.map((s) => s.value),
         confirmTenantDeletion,
+        credentials: Object.fromEntries(credentials),
     });
 }
 
@@ -220,6 +242,42 @@ function parseList<K extends keyof typeof LIST_ENTRY>(
         else problems.push(...result.problems);
     });
     return good;
+}
+
+/**
+ * `credentials`, entry by entry: a map of name -> credential, each checked alone so that one bad credential does
+ * not hide the others' problems (or make every sync that names a good one look wrong).
+ */
+function parseCredentials(
+    values: Map<Key, unknown>,
+    prefix: string,
+    problems: ConfigProblem[],
+): Map<string, CredentialConfig> {
+    const good = new Map<string, CredentialConfig>();
+    const value = values.get("credentials");
+    if (value === undefined || value === null) return good;
+    if (!isRecord(value)) {
+        parseKey("credentials", values, prefix, problems); // reports what it is instead of a map
+        return good;
+    }
+    for (const [name, entry] of Object.entries(value)) {
+        const base = `${prefix}credentials.${name}`;
+        const named = parseWith(kubernetesObjectName, name, base);
+        if (!named.ok) {
+            problems.push(
+                ...named.problems.map((p) => ({ key: p.key, message: `the name ${p.message} (it is the Secret's)` })),
+            );
+            continue;
+        }
+        const result = parseWith(credentialSchema, entry, base);
+        if (result.ok) good.set(name, result.data);
+        else problems.push(...result.problems);
+    }
+    return good;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+    return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
 function stringField(entry: unknown, field: string): string | undefined {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { AVAILABILITY_ZONES } from "./awsRegions";
+import { credentialSchema } from "./credentialSchema";
 import * as d from "./defaults";
 import {
     awsTags,
@@ -304,7 +305,10 @@ export const tenantSchema = z.strictObject({
     protect: z.boolean().optional(),
 });
 
+/** A Secret that already exists in the tenant's namespace (made outside the stack). */
 const secretRef = kubernetesObjectName.optional();
+/** A credential of `fluxstack:credentials`, given to the sync's tenant: the program makes its Secret. */
+const credential = kubernetesObjectName.optional();
 
 const gitSourceSchema = z.strictObject({
     kind: z.literal("GitRepository"),
@@ -326,6 +330,7 @@ const gitSourceSchema = z.strictObject({
         )
         .default({ branch: "main" }),
     interval: fluxDuration.default(d.DEFAULT_SOURCE_INTERVAL),
+    credential,
     secretRef,
 });
 
@@ -349,7 +354,10 @@ const ociSourceSchema = z.strictObject({
         )
         .default({ tag: "latest" }),
     interval: fluxDuration.default(d.DEFAULT_SOURCE_INTERVAL),
+    credential,
     secretRef,
+    /** Pull over plain HTTP (a registry without TLS, such as a lab's). */
+    insecure: z.boolean().optional(),
     /** Cloud identity for pulling the artifact (`aws` uses the controller's IRSA / Pod Identity role). */
     provider: z.enum(["generic", "aws", "azure", "gcp"]).optional(),
 });
@@ -377,6 +385,8 @@ export const stackConfigShape = {
      * them (a whole-stack destroy). Default none.
      */
     confirmTenantDeletion: z.array(z.union([kubernetesLabelName, z.literal("*")])).default([]),
+    /** Read entry by entry by the loader (credentialSchema), so that one bad credential does not hide the others. */
+    credentials: z.record(z.string(), credentialSchema).default({}),
 } as const;
 
 export type ClusterConfig = z.output<typeof clusterSchema>;

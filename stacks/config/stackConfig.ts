@@ -8,6 +8,7 @@ import type {
     TenantConfig,
 } from "./schema";
 import type { CLUSTER_TYPES } from "./defaults";
+import type { CredentialConfig } from "./credentialSchema";
 
 /** A tenant with every default resolved. */
 export interface Tenant extends TenantConfig {
@@ -41,4 +42,6 @@ export interface StackConfig {
     syncs: readonly Sync[];
     /** Protected tenants whose deletion this change confirms (`"*"`: all). */
     confirmTenantDeletion: readonly string[];
+    /** Credentials by name; their secret parts are SecretValues (they print as [secret]). */
+    credentials: Readonly<Record<string, CredentialConfig>>;
 }

@@ -47,7 +47,9 @@ const BAD: Case[] = [
         (c) => {
             c.bogus = [];
         },
-        ['fluxstack:bogus: unknown key "bogus" (known keys: cluster, flux, tenants, syncs, confirmTenantDeletion)'],
+        [
+            'fluxstack:bogus: unknown key "bogus" (known keys: cluster, flux, tenants, syncs, confirmTenantDeletion, credentials)',
+        ],
     ],
     [
         "misspelt top-level key: one line, not also the missing key or its syncs' unknown tenants",
@@ -201,7 +203,7 @@ const BAD: Case[] = [
             c.syncs[0].source.url = "https://user:token@github.com/wolcn/flux-dev";
         },
         [
-            "fluxstack:syncs[0].source.url: must not hold credentials (user:password@): they would be stored in plain text in the GitRepository and in the stack's state; put them in a Secret and name it in source.secretRef",
+            "fluxstack:syncs[0].source.url: must not hold credentials (user:password@): they would be stored in plain text in the GitRepository and in the stack's state; set them as a credential (pulumi config set --secret --path 'fluxstack:credentials.<name>.token') and name it in source.credential",
         ],
     ],
     [
@@ -210,7 +212,7 @@ const BAD: Case[] = [
             c.syncs[0].source.url = "https://ghp_abc@github.com/wolcn/flux-dev";
         },
         [
-            "fluxstack:syncs[0].source.url: must not hold credentials (user:password@): they would be stored in plain text in the GitRepository and in the stack's state; put them in a Secret and name it in source.secretRef",
+            "fluxstack:syncs[0].source.url: must not hold credentials (user:password@): they would be stored in plain text in the GitRepository and in the stack's state; set them as a credential (pulumi config set --secret --path 'fluxstack:credentials.<name>.token') and name it in source.credential",
         ],
     ],
     [
@@ -219,7 +221,7 @@ const BAD: Case[] = [
             c.syncs[0].source.url = "ssh://git:secret@github.com/wolcn/flux-dev";
         },
         [
-            "fluxstack:syncs[0].source.url: must not hold credentials (user:password@): they would be stored in plain text in the GitRepository and in the stack's state; put them in a Secret and name it in source.secretRef",
+            "fluxstack:syncs[0].source.url: must not hold credentials (user:password@): they would be stored in plain text in the GitRepository and in the stack's state; set them as a credential (pulumi config set --secret --path 'fluxstack:credentials.<name>.token') and name it in source.credential",
         ],
     ],
     [
@@ -228,7 +230,7 @@ const BAD: Case[] = [
             c.syncs[0].source = { kind: "OCIRepository", url: "oci://user:pass@ghcr.io/wolcn/kcheck" };
         },
         [
-            "fluxstack:syncs[0].source.url: must not hold credentials (user:password@): they would be stored in plain text in the OCIRepository and in the stack's state; put them in a Secret and name it in source.secretRef",
+            "fluxstack:syncs[0].source.url: must not hold credentials (user:password@): they would be stored in plain text in the OCIRepository and in the stack's state; set them as a credential (pulumi config set --secret --path 'fluxstack:credentials.<name>.password') and name it in source.credential",
         ],
     ],
     [
@@ -878,7 +880,7 @@ describe("loadStackConfig rejects bad input with one message per problem", () =>
             name: "ConfigError",
             message: [
                 "Invalid stack config (3 problems):",
-                '  - fluxstack:bogus: unknown key "bogus" (known keys: cluster, flux, tenants, syncs, confirmTenantDeletion)',
+                '  - fluxstack:bogus: unknown key "bogus" (known keys: cluster, flux, tenants, syncs, confirmTenantDeletion, credentials)',
                 "  - fluxstack:syncs[0].path: must not be empty",
                 '  - fluxstack:syncs[0].tenant: unknown tenant "nobody" (tenants: fluxdemo-dev)',
             ].join("\n"),

@@ -140,6 +140,8 @@ for (const [stack, expected] of Object.entries(STACKS)) {
                 providers.map((p) => p.name),
                 ["cluster-provider"],
             );
+            // A rotated credential updates its Secret in place instead of deleting and re-making it.
+            assert.equal(String(providers[0].inputs.enableSecretMutable), "true");
         });
 
         it("deletes in-cluster objects with the cluster only when the stack owns the cluster", () => {
