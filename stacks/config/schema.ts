@@ -397,4 +397,3 @@ export type LabClusterConfig = z.output<typeof labClusterSchema>;
 export type FluxConfig = z.output<typeof fluxSchema>;
 export type TenantConfig = z.output<typeof tenantSchema>;
 export type SyncConfig = z.output<typeof syncSchema>;
-export type SourceConfig = SyncConfig["source"];

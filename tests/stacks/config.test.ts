@@ -1,6 +1,13 @@
 import * as assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ConfigError, DEFAULT_DISTRIBUTION, loadStackConfig } from "../../stacks/config";
+import { ConfigError, loadStackConfig } from "../../stacks/config";
+
+/** The instance chart's distribution as the README documents it (written out: the defaults module is what is tested). */
+const DOCUMENTED_DISTRIBUTION = {
+    version: "2.x",
+    registry: "ghcr.io/fluxcd",
+    artifact: "oci://ghcr.io/controlplaneio-fluxcd/flux-operator-manifests:latest",
+};
 import { PROJECT, PROJECT_DIR, toConfigMap } from "../helpers/stackFiles";
 
 const EKS = { source: "eks", name: "lab", region: "eu-north-1", kubernetesVersion: "1.34" };
@@ -1039,7 +1046,7 @@ describe("loadStackConfig fills in defaults", () => {
             interval: "30m0s",
         });
         assert.equal(config.flux.namespace, "flux-system");
-        assert.deepEqual(config.flux.instance.distribution, DEFAULT_DISTRIBUTION);
+        assert.deepEqual(config.flux.instance.distribution, DOCUMENTED_DISTRIBUTION);
         assert.equal(config.flux.instance.clusterType, "kubernetes");
         assert.equal(config.flux.operator.multitenancy, true);
         assert.deepEqual(config.flux.charts, {
@@ -1092,7 +1099,7 @@ describe("loadStackConfig fills in defaults", () => {
 
     it("accepts an empty artifact (manifests embedded in the operator)", () => {
         const config = load({ ...base(), flux: { instance: { distribution: { artifact: "" } } } });
-        assert.deepEqual(config.flux.instance.distribution, { ...DEFAULT_DISTRIBUTION, artifact: "" });
+        assert.deepEqual(config.flux.instance.distribution, { ...DOCUMENTED_DISTRIBUTION, artifact: "" });
     });
 
     it("leaves other namespaces' keys alone and freezes the result", () => {

@@ -144,6 +144,15 @@ for (const [stack, expected] of Object.entries(STACKS)) {
             assert.equal(String(providers[0].inputs.enableSecretMutable), "true");
         });
 
+        it("never lets the provider adopt an object that already exists (upsertExistingObjects stays off)", () => {
+            // A killed run's objects are taken over by the driver only when they carry this stack's owner
+            // annotation (driver/recovery.ts); an upserting provider (4.29+ with this option) would adopt anything
+            // of the same name, and turn a rename without an alias into a deletion.
+            const provider = [...resources.values()].find((r) => r.type === "pulumi:providers:kubernetes");
+            assert.ok(provider);
+            assert.ok(!/^true$/i.test(String(provider.inputs.upsertExistingObjects ?? "")));
+        });
+
         it("deletes in-cluster objects with the cluster only when the stack owns the cluster", () => {
             for (const r of inCluster) assert.equal(r.deletedWith, CLUSTER_RESOURCE[stack], r.name);
         });
