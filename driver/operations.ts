@@ -282,6 +282,7 @@ export async function refresh(options: RunOptions): Promise<OperationResult> {
 /** `destroy`: everything the stack made. A teardown stuck on a dead controller's finalizer says so, and how to finish. */
 export async function destroy(options: RunOptions): Promise<OperationResult> {
     try {
+        await refuseProtected(options);
         if (options.stripFluxFinalizers) await stripFinalizers(options);
         const { summary } = await run(options, false, (stack, stream) => stack.destroy(stream), true);
         return { summary };
@@ -290,10 +291,34 @@ export async function destroy(options: RunOptions): Promise<OperationResult> {
     }
 }
 
+/**
+ * A destroy that would meet a protected resource stops before it deletes anything. The engine checks protection
+ * only when it reaches the resource, and the Automation API runs without the preview that would catch it first:
+ * by then the resources deleted before it (a tenant's namespace, beside the guard) would be gone.
+ */
+async function refuseProtected(options: RunOptions): Promise<void> {
+    const quiet = { ...options, onOutput: undefined, onEvent: undefined };
+    const { result } = await run(quiet, false, (stack) => stack.exportStack());
+    const deployment = result.deployment as { resources?: { urn: string; protect?: boolean }[] } | undefined;
+    const resources = deployment?.resources ?? [];
+    const urns = resources.filter((r) => r.protect).map((r) => r.urn);
+    if (urns.length === 0) return;
+    if (urns.some((u) => u.endsWith(`::${TENANT_GUARD}`))) throw tenantGuardError();
+    throw new DriverError(
+        EXIT.badConfig,
+        `destroy would delete protected resources: ${urns.join(", ")}. Remove their protection (pulumi state ` +
+            `unprotect <urn>, or the protect option and an up) first. Nothing was deleted.`,
+    );
+}
+
 /** `pulumi destroy` refuses the protected tenant guard: say what it protects, and the one way to go ahead. */
 function protectedTenants(error: unknown): unknown {
     const text = error instanceof Error ? error.message : String(error);
     if (!/protect/i.test(text) || !text.includes(TENANT_GUARD)) return error;
+    return tenantGuardError();
+}
+
+function tenantGuardError(): DriverError {
     return new DriverError(
         EXIT.badConfig,
         `destroy would delete protected tenants (see the ${TENANT_GUARD} ConfigMap in the Flux namespace): their namespaces ` +

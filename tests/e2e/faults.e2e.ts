@@ -47,6 +47,7 @@ function markedObjects(cp: Cluster): string[] {
         "rolebindings.rbac.authorization.k8s.io",
         "networkpolicies.networking.k8s.io",
         "secrets",
+        "configmaps",
         "gitrepositories.source.toolkit.fluxcd.io",
         "ocirepositories.source.toolkit.fluxcd.io",
         "kustomizations.kustomize.toolkit.fluxcd.io",

@@ -46,9 +46,36 @@ describe("e2e: the dev stack on a real API server", () => {
     after(() => harness?.stop());
 
     it("1. up creates the releases, the FluxInstance, and the tenant's objects as specified", async () => {
-        const { summary } = await deploy(run());
+        const events: EngineEvent[] = [];
+        const { summary } = await deploy(run({ onEvent: (e) => events.push(e) }));
         assert.equal(summary.failed, 0);
-        assert.equal(summary.operations.create, 15);
+        const creates = events.filter((e) => e.resourcePreEvent?.metadata.op === "create");
+        assert.equal(summary.operations.create, creates.length);
+        const created = creates
+            // The engine's own provider for the StackReference the program reads its last outputs with.
+            .filter((e) => e.resourcePreEvent!.metadata.type !== "pulumi:providers:pulumi")
+            .map((e) => e.resourcePreEvent!.metadata.urn.split("::").pop())
+            .sort();
+        const sync = "sync-fluxdemo-dev/flux-dev";
+        const tenant = "tenant-fluxdemo-dev";
+        assert.deepEqual(created, [
+            "cluster",
+            "cluster-provider",
+            "flux",
+            "flux-instance",
+            "flux-namespace",
+            "flux-operator",
+            "flux-probe-policy",
+            "fluxstack-dev",
+            "fluxstack-tenant-guard",
+            sync,
+            `${sync}-kustomization`,
+            `${sync}-source`,
+            tenant,
+            `${tenant}-namespace`,
+            `${tenant}-role-binding`,
+            `${tenant}-service-account`,
+        ]);
         assert.deepEqual(helmReleases(cp, "flux-system"), { "flux-operator": "deployed", flux: "deployed" });
         const instance = getJson(cp, ["fluxinstance", "flux", "-n", "flux-system"]);
         assert.deepEqual([instance.spec.cluster.type, instance.spec.cluster.multitenant], ["kubernetes", true]);
@@ -232,7 +259,9 @@ describe("e2e: the dev stack on a real API server", () => {
                 `${first} is deleted before ${then}: ${deleted.join(", ")}`,
             );
         }
-        assert.equal(summary.changes, deleted.length + 2, "plus the two components"); // FluxSync and Tenant
+        // Plus the two components (FluxSync and Tenant), and the guard's list of protected tenants, updated.
+        assert.deepEqual(summary.operations.update, 1, "the guard");
+        assert.equal(summary.changes, deleted.length + 2 + 1);
         assert.equal(getJson(cp, ["namespace", "fluxdemo-stage"]), undefined);
         assert.ok(getJson(cp, ["kustomization", "flux-dev", "-n", "fluxdemo-dev"]), "the other tenant stays");
     });

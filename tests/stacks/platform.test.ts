@@ -142,6 +142,8 @@ for (const [stack, expected] of Object.entries(STACKS)) {
             );
             // A rotated credential updates its Secret in place instead of deleting and re-making it.
             assert.equal(String(providers[0].inputs.enableSecretMutable), "true");
+            // The protected tenant guard's list is updated in place (a protected object cannot be replaced).
+            assert.equal(String(providers[0].inputs.enableConfigMapMutable), "true");
         });
 
         it("never lets the provider adopt an object that already exists (upsertExistingObjects stays off)", () => {
