@@ -7,6 +7,7 @@
 const crypto = require("node:crypto");
 const fs = require("node:fs");
 const path = require("node:path");
+const stackTraces = require("./stackTraces");
 const { CACHE_DIR, ensureTypeChecked, writeAtomically } = require("./typeGate");
 
 const PROJECT_DIR = path.resolve(__dirname, "..");
@@ -20,6 +21,8 @@ const gated = new Set();
  * @returns {import("ts-node").Transpiler}
  */
 function create({ service, nodeModuleEmitKind, projectDir = PROJECT_DIR }) {
+    // ts-node has installed its source-mapping stack traces by now.
+    stackTraces.install();
     const ts = /** @type {typeof import("typescript")} */ (require(service.options.compiler ?? "typescript"));
     const compilerOptions = { ...service.config.options };
     // As ts-node's own transpile-only output does for files whose package type decides their module kind.
