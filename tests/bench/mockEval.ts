@@ -1,4 +1,5 @@
-// One measurement, in its own process so peak memory is its own: evaluate the program for N tenants under mocks.
+// One measurement, in its own process so peak memory is its own: evaluate the program for N tenants under mocks,
+// loaded as Pulumi loads it (ts-node with the project's tsconfig: transpile only, the cached transpiler).
 import { installMocks, record } from "../helpers/mocks";
 import { FIXTURE_KUBECONFIG, PROJECT, PROJECT_DIR } from "../helpers/stackFiles";
 import { tenantsConfig } from "./tenantsConfig";

@@ -23,6 +23,30 @@ const seconds = async (f: () => unknown) => {
     return Number(process.hrtime.bigint() - t) / 1e9;
 };
 
+/**
+ * The tenants and syncs of `stackConfig` as the demo makes them, plain manifests for `kubectl apply`, in names
+ * prefixed `k-` so they sit beside the program's own: written to `dir`/manifests.yaml.
+ */
+export function demoManifests(stackConfig: Record<string, string>, dir: string): { file: string; objects: number } {
+    const config = loadStackConfig(stackConfig, PROJECT);
+    const docs = config.tenants.flatMap((t) => {
+        const renamed = {
+            ...t,
+            name: `k-${t.name}`,
+            namespace: `k-${t.namespace}`,
+            serviceAccount: `k-${t.serviceAccount}`,
+        };
+        const tenant = tenantManifests(renamed);
+        const syncs = config.syncs
+            .filter((s) => s.tenant === t.name)
+            .flatMap((s) => Object.values(syncManifests(s, renamed)));
+        return [tenant.namespace, tenant.serviceAccount, tenant.roleBinding, ...syncs];
+    });
+    const file = path.join(dir, "manifests.yaml");
+    fs.writeFileSync(file, docs.map((d) => yaml.dump(d)).join("---\n"));
+    return { file, objects: docs.length };
+}
+
 /** For each size: a fresh control plane; Flux installed by a first `up`; then tenants by Pulumi and by kubectl. */
 export async function realApplyBench(bin: string, sizes: number[]): Promise<RealRow[]> {
     const rows: RealRow[] = [];
@@ -52,27 +76,12 @@ export async function realApplyBench(bin: string, sizes: number[]): Promise<Real
             const noopUp = await seconds(() => deploy(run));
 
             // The demo's method: the same objects as manifests, applied with kubectl, tenants in other names.
-            const config = loadStackConfig(tenantsConfig(n, cluster, flux), PROJECT);
-            const docs = config.tenants.flatMap((t) => {
-                const renamed = {
-                    ...t,
-                    name: `k-${t.name}`,
-                    namespace: `k-${t.namespace}`,
-                    serviceAccount: `k-${t.serviceAccount}`,
-                };
-                const tenant = tenantManifests(renamed);
-                const syncs = config.syncs
-                    .filter((s) => s.tenant === t.name)
-                    .flatMap((s) => Object.values(syncManifests(s, renamed)));
-                return [tenant.namespace, tenant.serviceAccount, tenant.roleBinding, ...syncs];
-            });
-            const file = path.join(path.dirname(ws.projectDir), "manifests.yaml");
-            fs.writeFileSync(file, docs.map((d) => yaml.dump(d)).join("---\n"));
+            const { file, objects } = demoManifests(tenantsConfig(n, cluster, flux), path.dirname(ws.projectDir));
             const apply = await seconds(() => cp.kubectl(["apply", "-f", file]));
             const noopApply = await seconds(() => cp.kubectl(["apply", "-f", file]));
-            rows.push({ n, objects: docs.length, up, apply, noopUp, noopApply });
+            rows.push({ n, objects, up, apply, noopUp, noopApply });
         } finally {
-            harness.stop();
+            await harness.stop();
         }
     }
     return rows;

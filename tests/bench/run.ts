@@ -1,7 +1,10 @@
-// npm run bench: prints tables; not a test. Mock evaluation always; real `pulumi up` vs `kubectl apply` when the
-// e2e toolchain is built (FLUXSTACK_TOOLCHAIN_BIN, or lab/toolchain.sh --print-bin).
+// npm run bench [-- mock cli real loop]: prints tables; not a test. Mock evaluation needs nothing; real `pulumi up` vs
+// `kubectl apply`, and the GitOps loop's latency, need the e2e toolchain (FLUXSTACK_TOOLCHAIN_BIN, or
+// lab/toolchain.sh --print-bin). With no arguments, every section.
 import { execFileSync, spawnSync } from "node:child_process";
 import * as path from "node:path";
+import { cliRunsBench } from "./cliRuns";
+import { loopLatencyBench } from "./loopLatency";
 import { realApplyBench } from "./realApply";
 
 const REPO = path.resolve(__dirname, "..", "..");
@@ -17,7 +20,7 @@ function mockBench(): void {
     for (const n of [1, 10, 100, 500]) {
         const out = execFileSync(
             process.execPath,
-            ["--import", "tsx", path.join(__dirname, "mockEval.ts"), String(n)],
+            ["-r", "ts-node/register", path.join(__dirname, "mockEval.ts"), String(n)],
             { cwd: REPO, encoding: "utf8" },
         );
         const r = JSON.parse(out);
@@ -27,8 +30,16 @@ function mockBench(): void {
     console.log(table(["tenants", "resources", "ms", "ms/tenant", "peak RSS MiB"], rows));
 }
 
+const SECTIONS = ["mock", "cli", "real", "loop"];
+
 async function main(): Promise<void> {
-    mockBench();
+    const asked = process.argv.slice(2);
+    const unknown = asked.filter((a) => !SECTIONS.includes(a));
+    if (unknown.length > 0)
+        throw new Error(`unknown bench section(s) ${unknown.join(", ")}: known ${SECTIONS.join(", ")}`);
+    const sections = new Set(asked.length > 0 ? asked : SECTIONS);
+    if (sections.has("mock")) mockBench();
+    if (![...sections].some((s) => s !== "mock")) return;
     let bin = process.env.FLUXSTACK_TOOLCHAIN_BIN;
     if (!bin) {
         const probe = spawnSync("bash", [path.join(REPO, "lab", "toolchain.sh"), "--print-bin"], {
@@ -37,26 +48,73 @@ async function main(): Promise<void> {
         if (probe.status === 0) bin = probe.stdout.trim();
     }
     if (!bin) {
-        console.log("\nReal pulumi up vs kubectl apply: skipped, the e2e toolchain is not built (lab/toolchain.sh)");
+        console.log("\nReal runs: skipped, the e2e toolchain is not built (lab/toolchain.sh)");
         return;
     }
-    console.log("\nReal runs on the local control plane (Flux tier installed first; times for the tenants and syncs)");
-    const rows = await realApplyBench(bin, [1, 10, 50]);
-    console.log(
-        table(
-            ["tenants", "objects", "pulumi up s", "kubectl apply s", "ratio", "no-op up s", "no-op apply s", "ratio"],
-            rows.map((r) => [
-                r.n,
-                r.objects,
-                r.up.toFixed(1),
-                r.apply.toFixed(1),
-                (r.up / r.apply).toFixed(1),
-                r.noopUp.toFixed(1),
-                r.noopApply.toFixed(1),
-                (r.noopUp / r.noopApply).toFixed(1),
-            ]),
-        ),
-    );
+    // The harness runs `pulumi` and the lab from the toolchain.
+    process.env.FLUXSTACK_TOOLCHAIN_BIN = bin;
+    if (sections.has("cli")) {
+        console.log("\nThe plain CLI on the dev stack (1 tenant, 1 sync), after a first up; seconds, each of 3 runs");
+        const rows = await cliRunsBench();
+        const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+        const apply = median(rows.at(-1)!.seconds);
+        console.log(
+            table(
+                ["run", "median s", "runs s", "x kubectl"],
+                rows.map((r) => [
+                    r.run,
+                    median(r.seconds).toFixed(2),
+                    r.seconds.map((x) => x.toFixed(2)).join(" "),
+                    (median(r.seconds) / apply).toFixed(1),
+                ]),
+            ),
+        );
+    }
+    if (sections.has("real")) {
+        console.log(
+            "\nReal runs on the local control plane (Flux tier installed first; times for the tenants and syncs)",
+        );
+        const rows = await realApplyBench(bin, [1, 10, 50]);
+        console.log(
+            table(
+                [
+                    "tenants",
+                    "objects",
+                    "pulumi up s",
+                    "kubectl apply s",
+                    "ratio",
+                    "no-op up s",
+                    "no-op apply s",
+                    "ratio",
+                ],
+                rows.map((r) => [
+                    r.n,
+                    r.objects,
+                    r.up.toFixed(1),
+                    r.apply.toFixed(1),
+                    (r.up / r.apply).toFixed(1),
+                    r.noopUp.toFixed(1),
+                    r.noopApply.toFixed(1),
+                    (r.noopUp / r.noopApply).toFixed(1),
+                ]),
+            ),
+        );
+    }
+    if (sections.has("loop")) {
+        console.log("\nGitOps loop: a commit pushed to every tenant's repository at once -> its Deployment changed");
+        console.log("(real source- and kustomize-controller, sources polled every 10s, no nudge; 3 rounds of pushes)");
+        const rows = await loopLatencyBench([1, 20]);
+        const s = (ms: number) => (ms / 1000).toFixed(1);
+        console.log(
+            table(
+                ["tenants", "min s", "median s", "max s"],
+                rows.map((r) => {
+                    const sorted = [...r.latencies].sort((a, b) => a - b);
+                    return [r.tenants, s(sorted[0]), s(sorted[Math.floor(sorted.length / 2)]), s(sorted.at(-1)!)];
+                }),
+            ),
+        );
+    }
 }
 
 main().catch((e) => {

@@ -51,7 +51,11 @@ export function toolchainBin(): string {
 export async function startHarness(
     stack: string,
     config: (lab: LabInfo) => Record<string, string>,
-    options: { stackFile?: (lab: LabInfo) => Record<string, unknown> } = {},
+    options: {
+        stackFile?: (lab: LabInfo) => Record<string, unknown>;
+        /** More repositories to serve, by name: a directory of files each. */
+        repositories?: Record<string, string>;
+    } = {},
 ): Promise<Harness> {
     const bin = toolchainBin();
     const root = fs.mkdtempSync(path.join(os.tmpdir(), "fluxstack-e2e-"));
@@ -72,6 +76,7 @@ export async function startHarness(
         repositories: {
             "flux-dev": path.join(SCENARIO_REPOS, "flux-dev"),
             "flux-stage-prod": path.join(SCENARIO_REPOS, "flux-stage-prod"),
+            ...options.repositories,
         },
         artifacts: { [`${OCI_REPOSITORY}:latest`]: OCI_ARTIFACT_DIR },
     });
