@@ -57,7 +57,8 @@ export async function realApplyBench(bin: string, sizes: number[]): Promise<Real
             const cluster = { source: "existing", kubeconfig: cp.kubeconfig };
             const flux = {
                 charts: { source: "local", directory: path.join(REFERENCE, "charts") },
-                instance: { distribution: { artifact: "" } },
+                // The controllers the lab runs as processes: the instance is Ready only with those.
+                instance: { distribution: { artifact: "" }, components: ["source-controller", "kustomize-controller"] },
             };
             const { stack } = await openStack({
                 stack: "bench",
