@@ -44,8 +44,8 @@ export const GUARD_NAME = "fluxstack-tenant-guard";
 /**
  * What makes a whole-stack `destroy` (which does not run the program) ask too: a ConfigMap in the Flux namespace
  * listing the protected tenants, protected in Pulumi while there is any and `confirmTenantDeletion` does not say
- * `"*"`. `pulumi destroy` then refuses before deleting anything; with the confirmation committed and an `up` run,
- * it goes ahead. Always there, so that it never has to be deleted while protected.
+ * `"*"`. The driver's `destroy` (it reads the state first) and `pulumi destroy` with its preview then refuse before
+ * deleting anything; with the confirmation committed and an `up` run, it goes ahead. Always there, so that it never has to be deleted while protected.
  */
 export function tenantDeletionGuard(
     config: StackConfig,

@@ -11,6 +11,8 @@ const stackTraces = require("./stackTraces");
 const { CACHE_DIR, ensureTypeChecked, writeAtomically } = require("./typeGate");
 
 const PROJECT_DIR = path.resolve(__dirname, "..");
+/** Part of every cache key: bump it when what this file does with TypeScript's output changes. */
+const CACHE_VERSION = "1";
 /** The projects whose type gate passed in this process: it runs once, before the first file. */
 const gated = new Set();
 
@@ -28,7 +30,7 @@ function create({ service, nodeModuleEmitKind, projectDir = PROJECT_DIR }) {
     // As ts-node's own transpile-only output does for files whose package type decides their module kind.
     if (nodeModuleEmitKind === "nodecjs") compilerOptions.module = ts.ModuleKind.CommonJS;
     if (nodeModuleEmitKind === "nodeesm") compilerOptions.module = ts.ModuleKind.ESNext;
-    const salt = `${ts.version}\0${JSON.stringify(compilerOptions)}\0`;
+    const salt = `${CACHE_VERSION}\0${ts.version}\0${JSON.stringify(compilerOptions)}\0`;
     const cacheDir = path.join(projectDir, CACHE_DIR);
     return {
         transpile(input, { fileName }) {
@@ -55,7 +57,8 @@ function cachedTranspile(ts, compilerOptions, salt, input, fileName, cacheDir) {
     const key = crypto.createHash("sha256").update(salt).update(fileName).update("\0").update(input).digest("hex");
     const file = path.join(cacheDir, "transpiled", `${key}.json`);
     try {
-        return /** @type {import("ts-node").TranspileOutput} */ (JSON.parse(fs.readFileSync(file, "utf8")));
+        const cached = /** @type {import("ts-node").TranspileOutput} */ (JSON.parse(fs.readFileSync(file, "utf8")));
+        if (typeof cached.outputText === "string") return cached;
     } catch {
         // Not cached yet (or unreadable): transpile it.
     }

@@ -1,6 +1,6 @@
 // @ts-check
 // The program's type gate. Pulumi runs the program through ts-node without type checks (tsconfig.json "ts-node"),
-// because checking it took about 9 s of every run. Instead, the first run after the program's sources change checks
+// because checking it took 5 s of every preview and 11 s of every no-op up (measured on the dev stack). Instead, the first run after the program's sources change checks
 // them once, as `tsc` would, and stops with the errors before any of the program runs. A stamp in .fluxstack/ keeps
 // the hashes of the sources that passed. JavaScript: ts-node loads it before it can load TypeScript.
 const crypto = require("node:crypto");
@@ -97,8 +97,8 @@ function checkTypes(ts, projectDir, files) {
         getCurrentDirectory: () => projectDir,
         getNewLine: () => "\n",
     };
-    return ts
-        .getPreEmitDiagnostics(program)
+    // The config's own errors (an unknown option, say) too, as tsc reports them.
+    return [...parsed.errors, ...ts.getPreEmitDiagnostics(program)]
         .filter((d) => d.category === ts.DiagnosticCategory.Error)
         .map((d) => ts.formatDiagnostic(d, formatHost).trimEnd());
 }

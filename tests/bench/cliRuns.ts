@@ -50,6 +50,7 @@ export async function cliRunsBench(): Promise<CliRow[]> {
                 env: process.env,
                 encoding: "utf8",
             });
+            if (r.error) throw new Error(`pulumi ${args.join(" ")}: ${r.error.message}`);
             if (r.status !== 0) throw new Error(`pulumi ${args.join(" ")}: exit ${r.status}\n${r.stderr}`);
         };
         const { file } = demoManifests(toConfigMap(config), path.dirname(ws.projectDir));

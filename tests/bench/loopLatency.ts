@@ -38,69 +38,77 @@ export async function loopLatencyBench(sizes: number[]): Promise<LoopRow[]> {
     for (const n of sizes) {
         const names = Array.from({ length: n }, (_, i) => `loop-${String(i).padStart(2, "0")}`);
         const sources = fs.mkdtempSync(path.join(os.tmpdir(), "fluxstack-loop-"));
-        const harness = await startHarness(`loop${n}`, () => ({}), {
-            repositories: Object.fromEntries(names.map((name) => [name, tenantRepository(sources, name)])),
-            stackFile: (lab) => ({
-                cluster: { source: "existing", kubeconfig: lab.kubeconfigPath },
-                flux: {
-                    charts: { source: "local", directory: path.join(REFERENCE, "charts") },
-                    instance: {
-                        distribution: { artifact: "" },
-                        components: ["source-controller", "kustomize-controller"],
-                    },
-                    waitForSyncs: true,
-                },
-                tenants: names.map((name) => ({ name })),
-                syncs: names.map((tenant) => ({
-                    name: "app",
-                    tenant,
-                    path: "./dev",
-                    source: {
-                        kind: "GitRepository",
-                        url: `${lab.gitUrl}/${tenant}`,
-                        ref: { branch: "main" },
-                        interval: "10s",
-                    },
-                })),
-            }),
-        });
-        const repos: Repo[] = [];
         try {
-            await deploy(harness.run());
-            await eventually("every tenant's Deployment", () => names.every((ns) => replicas(harness.cp).has(ns)), 120);
-            for (const name of names) repos.push(new Repo(`${harness.lab.gitUrl}/${name}`));
-            const latencies: number[] = [];
-            // Rounds: where a push falls in the 10s poll decides most of its latency.
-            for (let round = 1; round <= ROUNDS; round++) {
-                const target = 2 + round;
-                const pushed = new Map<string, number>();
-                for (const [i, repo] of repos.entries()) {
-                    repo.editYaml(APP, (docs) => {
-                        docs[0].spec.replicas = target;
-                        return docs;
-                    });
-                    repo.push(`replicas ${target}`);
-                    pushed.set(names[i], Date.now());
-                }
-                const waiting = new Set(names);
-                await eventually(
-                    `every tenant's Deployment at ${target} replicas`,
-                    () => {
-                        const now = replicas(harness.cp);
-                        for (const name of waiting) {
-                            if (now.get(name) !== target) continue;
-                            latencies.push(Date.now() - pushed.get(name)!);
-                            waiting.delete(name);
-                        }
-                        return waiting.size === 0 || undefined;
+            const harness = await startHarness(`loop${n}`, () => ({}), {
+                repositories: Object.fromEntries(names.map((name) => [name, tenantRepository(sources, name)])),
+                stackFile: (lab) => ({
+                    cluster: { source: "existing", kubeconfig: lab.kubeconfigPath },
+                    flux: {
+                        charts: { source: "local", directory: path.join(REFERENCE, "charts") },
+                        instance: {
+                            distribution: { artifact: "" },
+                            components: ["source-controller", "kustomize-controller"],
+                        },
+                        waitForSyncs: true,
                     },
+                    tenants: names.map((name) => ({ name })),
+                    syncs: names.map((tenant) => ({
+                        name: "app",
+                        tenant,
+                        path: "./dev",
+                        source: {
+                            kind: "GitRepository",
+                            url: `${lab.gitUrl}/${tenant}`,
+                            ref: { branch: "main" },
+                            interval: "10s",
+                        },
+                    })),
+                }),
+            });
+            const repos: Repo[] = [];
+            try {
+                await deploy(harness.run());
+                await eventually(
+                    "every tenant's Deployment",
+                    () => names.every((ns) => replicas(harness.cp).has(ns)),
                     120,
                 );
+                for (const name of names) repos.push(new Repo(`${harness.lab.gitUrl}/${name}`));
+                const latencies: number[] = [];
+                // Rounds: where a push falls in the 10s poll decides most of its latency.
+                for (let round = 1; round <= ROUNDS; round++) {
+                    const target = 2 + round;
+                    const pushed = new Map<string, number>();
+                    for (const [i, repo] of repos.entries()) {
+                        repo.editYaml(APP, (docs) => {
+                            docs[0].spec.replicas = target;
+                            return docs;
+                        });
+                        repo.push(`replicas ${target}`);
+                        pushed.set(names[i], Date.now());
+                    }
+                    const waiting = new Set(names);
+                    await eventually(
+                        `every tenant's Deployment at ${target} replicas`,
+                        () => {
+                            const now = replicas(harness.cp);
+                            for (const name of waiting) {
+                                if (now.get(name) !== target) continue;
+                                latencies.push(Date.now() - pushed.get(name)!);
+                                waiting.delete(name);
+                            }
+                            return waiting.size === 0 || undefined;
+                        },
+                        120,
+                        () => `still waiting: ${[...waiting].join(", ")}`,
+                    );
+                }
+                rows.push({ tenants: n, latencies });
+            } finally {
+                for (const repo of repos) repo.dispose();
+                await harness.stop();
             }
-            rows.push({ tenants: n, latencies });
         } finally {
-            for (const repo of repos) repo.dispose();
-            await harness.stop();
             fs.rmSync(sources, { recursive: true, force: true });
         }
     }

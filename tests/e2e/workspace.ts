@@ -34,8 +34,9 @@ export function e2eWorkspace(repoDir: string, bin: string): E2eWorkspace {
     fs.mkdirSync(projectDir);
     for (const f of PROGRAM_FILES) fs.cpSync(path.join(repoDir, f), path.join(projectDir, f), { recursive: true });
     // The program's type check, once for every copy: the copies' first runs then find their sources passed.
+    // (A read-only checkout keeps no stamp: each copy then checks on its first run.)
     ensureTypeChecked(repoDir);
-    fs.cpSync(path.join(repoDir, STAMP), path.join(projectDir, STAMP));
+    if (fs.existsSync(path.join(repoDir, STAMP))) fs.cpSync(path.join(repoDir, STAMP), path.join(projectDir, STAMP));
     fs.symlinkSync(path.join(repoDir, "node_modules"), path.join(projectDir, "node_modules"));
     const env: NodeJS.ProcessEnv = {
         ...process.env,
