@@ -46,6 +46,8 @@ export class FluxSync extends pulumi.ComponentResource {
         super("fluxstack:tenant:FluxSync", name, {}, opts);
         const { cluster, tenant } = args;
         const manifests = syncManifests(args, tenant.spec);
+        // Nothing of a sync exists before the tenant's guardrails hold; on destroy it goes while they still do.
+        const guardrails = tenant.guardrails ? [tenant.guardrails] : [];
 
         this.source = new k8s.apiextensions.CustomResource(
             `${name}-source`,
@@ -60,7 +62,7 @@ export class FluxSync extends pulumi.ComponentResource {
             },
             inCluster(cluster, this, {
                 // The CRD exists once the instance is ready; the namespace edge comes with the data.
-                dependsOn: [args.fluxInstance],
+                dependsOn: [args.fluxInstance, ...guardrails],
             }),
         );
 
@@ -77,7 +79,7 @@ export class FluxSync extends pulumi.ComponentResource {
             inCluster(cluster, this, {
                 // It runs as the tenant's account: the account and its binding must exist first, and on destroy must
                 // outlive it, because the controller prunes the synced objects as that account. It reads the source.
-                dependsOn: [args.fluxInstance, this.source, tenant.serviceAccount, tenant.roleBinding],
+                dependsOn: [args.fluxInstance, this.source, tenant.serviceAccount, tenant.roleBinding, ...guardrails],
             }),
         );
 

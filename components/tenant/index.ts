@@ -2,3 +2,4 @@ export * from "./fluxSync";
 export * from "./syncManifests";
 export * from "./tenant";
 export * from "./tenantManifests";
+export * from "./guardrails";
