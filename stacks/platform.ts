@@ -2,9 +2,9 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { type Cluster, LabCluster } from "../components/cluster";
 import { FluxSystem } from "../components/flux";
-import { FluxSync, Tenant } from "../components/tenant";
+import { FluxSync, type GuardrailsOptions, ownerPrefix, Tenant } from "../components/tenant";
 import { createCluster } from "./cluster";
-import type { StackConfig } from "./config";
+import type { StackConfig, Sync, Tenant as TenantConfig } from "./config";
 
 /** The stack outputs. */
 export interface PlatformOutputs {
@@ -46,6 +46,7 @@ export function buildPlatform(config: StackConfig, options: { projectDir?: strin
 
     // Each tenant, then its syncs (the loader has checked that every sync names a tenant).
     const tenants = config.tenants.map((t) => {
+        const syncs = config.syncs.filter((s) => s.tenant === t.name);
         const tenant = new Tenant(`tenant-${t.name}`, {
             name: t.name,
             namespace: t.namespace,
@@ -54,8 +55,8 @@ export function buildPlatform(config: StackConfig, options: { projectDir?: strin
             tokenSecretName: t.tokenSecretName,
             cluster,
             fluxInstance: fluxSystem.instance,
+            guardrails: guardrailsOf(t, syncs, cluster),
         });
-        const syncs = config.syncs.filter((s) => s.tenant === t.name);
         for (const sync of syncs) {
             // Keyed by tenant and name: adding a sync or tenant never renames another.
             new FluxSync(`sync-${t.name}/${sync.name}`, {
@@ -82,6 +83,26 @@ export function buildPlatform(config: StackConfig, options: { projectDir?: strin
         fluxNamespace: fluxSystem.namespaceName,
         tenants: Object.fromEntries(tenants),
         lab: cluster instanceof LabCluster ? labOutputs(cluster) : undefined,
+    };
+}
+
+/** A tenant's guardrails as the component takes them: the ones switched on, with the stack's defaults filled in. */
+function guardrailsOf(t: TenantConfig, syncs: readonly Sync[], cluster: Cluster): GuardrailsOptions {
+    const g = t.guardrails;
+    // By default a tenant may add sources under the owners of its own syncs (lab:// URLs once the lab resolves them).
+    const ownerPrefixes = pulumi
+        .all(syncs.map((s) => resolveLabUrl(s.source.url, cluster) ?? s.source.url))
+        .apply((urls) => [...new Set(urls.map(ownerPrefix))]);
+    return {
+        isolation: g.isolation.enabled ? { allowFrom: g.isolation.allowFrom } : undefined,
+        lockdown: g.lockdown.enabled ? {} : undefined,
+        quota: g.quota.enabled
+            ? { hard: g.quota.hard, defaultRequest: g.quota.defaultRequest, defaultLimit: g.quota.defaultLimit }
+            : undefined,
+        podSecurity: g.podSecurity.enabled
+            ? { enforce: g.podSecurity.enforce, warn: g.podSecurity.warn, audit: g.podSecurity.audit }
+            : undefined,
+        sources: g.sources.enabled ? { allowedPrefixes: g.sources.allowedPrefixes ?? ownerPrefixes } : undefined,
     };
 }
 

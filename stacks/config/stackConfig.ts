@@ -8,11 +8,14 @@ import type {
     TenantConfig,
 } from "./schema";
 import type { CLUSTER_TYPES } from "./defaults";
+import type { GuardrailsConfig } from "./guardrailsSchema";
+import type { ResolvedGuardrails } from "./guardrailChecks";
 
-/** A tenant with every default resolved. */
-export interface Tenant extends TenantConfig {
+/** A tenant with every default resolved, its guardrails the platform's with its own over them. */
+export interface Tenant extends Omit<TenantConfig, "guardrails"> {
     namespace: string;
     serviceAccount: string;
+    guardrails: ResolvedGuardrails;
 }
 
 /** A sync whose source name is resolved. */
@@ -36,6 +39,8 @@ export interface StackConfig {
         instance: FluxConfig["instance"] & { clusterType: (typeof CLUSTER_TYPES)[number] };
         waitForSyncs: boolean;
     };
+    /** The platform-wide guardrails, as each tenant starts from them. */
+    guardrails: GuardrailsConfig;
     tenants: readonly Tenant[];
     syncs: readonly Sync[];
 }

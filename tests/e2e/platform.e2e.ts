@@ -45,7 +45,9 @@ describe("e2e: the dev stack on a real API server", () => {
     it("1. up creates the releases, the FluxInstance, and the tenant's objects as specified", async () => {
         const { summary } = await deploy(run());
         assert.equal(summary.failed, 0);
-        assert.equal(summary.operations.create, 15);
+        // 15, plus the tenant's guardrails: their component and 9 objects (a NetworkPolicy, a quota, a limit range,
+        // three admission policies and their bindings).
+        assert.equal(summary.operations.create, 25);
         assert.deepEqual(helmReleases(cp, "flux-system"), { "flux-operator": "deployed", flux: "deployed" });
         const instance = getJson(cp, ["fluxinstance", "flux", "-n", "flux-system"]);
         assert.deepEqual([instance.spec.cluster.type, instance.spec.cluster.multitenant], ["kubernetes", true]);
@@ -177,13 +179,21 @@ describe("e2e: the dev stack on a real API server", () => {
             .map((e) => e.resourcePreEvent!.metadata.urn.split("::").pop());
         const p = "sync-fluxdemo-stage/flux-stage-prod";
         const t = "tenant-fluxdemo-stage";
-        assert.deepEqual([...deleted].sort(), [
-            `${p}-kustomization`,
-            `${p}-source`,
-            `${t}-namespace`,
-            `${t}-role-binding`,
-            `${t}-service-account`,
-        ]);
+        const g = `${t}-guardrails`;
+        const guardrails = ["isolation", "quota", "limits", "lockdown", "pod-security", "sources"].flatMap((c) =>
+            ["isolation", "quota", "limits"].includes(c) ? [`${g}-${c}`] : [`${g}-${c}`, `${g}-${c}-binding`],
+        );
+        assert.deepEqual(
+            [...deleted].sort(),
+            [
+                `${p}-kustomization`,
+                `${p}-source`,
+                `${t}-namespace`,
+                `${t}-role-binding`,
+                `${t}-service-account`,
+                ...guardrails,
+            ].sort(),
+        );
         // Reverse of creation: each object goes before what it depends on.
         for (const [first, then] of [
             [`${p}-kustomization`, `${p}-source`],
@@ -191,13 +201,20 @@ describe("e2e: the dev stack on a real API server", () => {
             [`${t}-role-binding`, `${t}-service-account`],
             [`${t}-service-account`, `${t}-namespace`],
             [`${p}-source`, `${t}-namespace`],
+            // The guardrails go with the tenant: after its syncs and its binding, before its namespace.
+            ...guardrails.flatMap((x) => [
+                [`${p}-kustomization`, x],
+                [`${t}-role-binding`, x],
+                [x, `${t}-namespace`],
+            ]),
         ]) {
             assert.ok(
                 deleted.indexOf(first) < deleted.indexOf(then),
                 `${first} is deleted before ${then}: ${deleted.join(", ")}`,
             );
         }
-        assert.equal(summary.changes, deleted.length + 2, "plus the two components"); // FluxSync and Tenant
+        // FluxSync, Tenant and TenantGuardrails.
+        assert.equal(summary.changes, deleted.length + 3, "plus the three components");
         assert.equal(getJson(cp, ["namespace", "fluxdemo-stage"]), undefined);
         assert.ok(getJson(cp, ["kustomization", "flux-dev", "-n", "fluxdemo-dev"]), "the other tenant stays");
     });
