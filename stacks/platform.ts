@@ -25,7 +25,8 @@ export interface PlatformOutputs {
 
 /**
  * The whole platform, in order: cluster, then the Flux tier (namespace, probe policy, operator, instance), then
- * each tenant, then each tenant's syncs. Destroy runs the same order backwards. `projectDir`: the folder local
+ * each tenant (namespace, guardrails, account, binding), then each tenant's syncs. Destroy runs the same order
+ * backwards. `projectDir`: the folder local
  * chart directories are relative to.
  */
 export function buildPlatform(config: StackConfig, options: { projectDir?: string } = {}): PlatformOutputs {

@@ -36,8 +36,8 @@ export interface FluxSystemArgs {
 }
 
 /**
- * The shared Flux tier: its namespace, the optional probe policy, the Flux Operator and the Flux instance,
- * created in that order (and destroyed in reverse).
+ * The shared Flux tier: its namespace, the optional probe policy (and the web UI's, when the UI is on), the Flux
+ * Operator and the Flux instance, created in that order (and destroyed in reverse).
  */
 export class FluxSystem extends pulumi.ComponentResource {
     public readonly namespace: k8s.core.v1.Namespace;

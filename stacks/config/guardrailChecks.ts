@@ -70,7 +70,8 @@ const DEFEATS: Record<string, { isolation?: string; quota?: string; podSecurity?
     },
 };
 
-interface TenantGuardrails {
+/** A tenant as the guardrail checks see it. */
+interface GuardedTenant {
     name: string;
     clusterRole: string;
     guardrails: ResolvedGuardrails;
@@ -86,7 +87,7 @@ interface TenantGuardrails {
 export function guardrailChecks(
     project: string,
     platform: GuardrailsConfig | undefined,
-    tenants: readonly Indexed<TenantGuardrails>[],
+    tenants: readonly Indexed<GuardedTenant>[],
 ): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
     const platformKey = (k: string) => `${project}:guardrails.${k}`;
@@ -119,7 +120,7 @@ export function guardrailChecks(
 }
 
 /** What the tenant's role could undo with lockdown off, of the guardrails that are on. */
-function lockdownReasons(t: TenantGuardrails): string[] {
+function lockdownReasons(t: GuardedTenant): string[] {
     const g = t.guardrails;
     const defeats = DEFEATS[t.clusterRole];
     if (g.lockdown.enabled || !defeats) return [];
