@@ -16,6 +16,10 @@ export interface DriverOptions {
     refresh: boolean;
     /** outputs: print secret values instead of `[secret]`. */
     showSecrets: boolean;
+    /** up/preview/refresh/destroy: clear a lock held by a run on another machine. */
+    breakLock: boolean;
+    /** up/destroy: remove the Flux finalizers first (controllers down). */
+    stripFluxFinalizers: boolean;
 }
 
 export const USAGE = `usage: npm run stack -- <${OPERATIONS.join("|")}> --stack NAME [options]
@@ -27,12 +31,17 @@ export const USAGE = `usage: npm run stack -- <${OPERATIONS.join("|")}> --stack 
   --expect-no-changes       preview: exit ${EXIT.changes} if anything would change (a drift gate)
   --refresh                 preview/up: refresh the state from the cluster first
   --show-secrets            outputs: print secret values (the kubeconfig) instead of [secret]
+  --break-lock              clear a lock held by a run on another machine (a CI job that is gone); a lock
+                            of a run on this machine that is gone is cleared anyway, a live run's never
+  --strip-flux-finalizers   up/destroy: the Flux controllers are down, so remove the Flux finalizers in the
+                            stack's namespaces first (says what Flux will then not prune)
   --help, -h                this text
 
 State: a local file backend in .pulumi-state/ unless PULUMI_BACKEND_URL names another.
 Secrets: PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE for passphrase-encrypted stacks.
 Exit codes: 0 ok, 1 failed, 2 usage, 3 bad config, 4 missing prerequisite, 5 concurrent update,
-            6 changes found (--expect-no-changes), 7 not ready (status), 8 no such stack.`;
+            6 changes found (--expect-no-changes), 7 not ready (status), 8 no such stack,
+            9 cluster unreachable, 130 interrupted (Ctrl-C, SIGTERM: the step in flight finished, the lock released).`;
 
 function pair(text: string, from: string): [string, string] {
     const at = text.indexOf("=");
@@ -50,6 +59,8 @@ const OPTIONS = {
     "expect-no-changes": { type: "boolean" },
     refresh: { type: "boolean" },
     "show-secrets": { type: "boolean" },
+    "break-lock": { type: "boolean" },
+    "strip-flux-finalizers": { type: "boolean" },
     help: { type: "boolean", short: "h" },
 } as const;
 type Option = keyof typeof OPTIONS;
@@ -77,7 +88,14 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}):
     });
     let operation: Operation | undefined;
     let stack = env.FLUXSTACK_STACK;
-    const flags = { json: false, expectNoChanges: false, refresh: false, showSecrets: false };
+    const flags = {
+        json: false,
+        expectNoChanges: false,
+        refresh: false,
+        showSecrets: false,
+        breakLock: false,
+        stripFluxFinalizers: false,
+    };
     for (const token of tokens) {
         if (token.kind === "option-terminator") throw new DriverError(EXIT.usage, "unknown option --");
         if (token.kind === "positional") {
@@ -124,6 +142,12 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}):
             case "show-secrets":
                 flags.showSecrets = true;
                 break;
+            case "break-lock":
+                flags.breakLock = true;
+                break;
+            case "strip-flux-finalizers":
+                flags.stripFluxFinalizers = true;
+                break;
             default: {
                 const unreachable: never = name;
                 throw new DriverError(EXIT.usage, `unknown option ${String(unreachable)}`);
@@ -137,6 +161,9 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}):
     }
     if (flags.refresh && operation !== "preview" && operation !== "up") {
         throw new DriverError(EXIT.usage, "--refresh goes with preview or up");
+    }
+    if (flags.stripFluxFinalizers && operation !== "up" && operation !== "destroy") {
+        throw new DriverError(EXIT.usage, "--strip-flux-finalizers goes with up or destroy");
     }
     if (flags.showSecrets && operation !== "outputs")
         throw new DriverError(EXIT.usage, "--show-secrets goes with outputs");

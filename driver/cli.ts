@@ -22,6 +22,8 @@ export async function main(
     env: NodeJS.ProcessEnv = process.env,
     io: Io = stdio,
     projectDir?: string,
+    /** Whether this call owns the process's SIGINT/SIGTERM (the command line does; a test calling main may not). */
+    handleSignals = require.main === module || process.argv[1]?.endsWith("driver/cli.ts"),
 ): Promise<ExitCode> {
     let options: DriverOptions;
     try {
@@ -35,17 +37,39 @@ export async function main(
         io.err(`${(e as Error).message}\n\n${USAGE}\n`);
         return EXIT.usage;
     }
+    // Ctrl-C or a CI runner's SIGTERM: ask the CLI to stop after the step in flight (it saves the state and releases
+    // the lock); a second signal does not wait.
+    const abort = new AbortController();
+    const interrupt = (sig: NodeJS.Signals) => {
+        if (abort.signal.aborted) process.exit(EXIT.interrupted);
+        io.err(
+            `\n${sig}: stopping after the step in flight, saving the state and releasing the lock (again to quit now)\n`,
+        );
+        abort.abort();
+    };
+    const signals = ["SIGINT", "SIGTERM"] as const;
+    if (handleSignals) for (const sig of signals) process.on(sig, interrupt);
     try {
-        return await execute(options, env, io, projectDir);
+        return await execute(options, env, io, projectDir, abort.signal);
     } catch (e) {
-        const { code, message } = classify(e);
+        const { code, message } = abort.signal.aborted
+            ? { code: EXIT.interrupted, message: `interrupted: ${classify(e).message.split("\n")[0]}` }
+            : classify(e);
         if (options.json) io.out(`${JSON.stringify({ error: { code, message } })}\n`);
         io.err(`error: ${message}\n`);
         return code;
+    } finally {
+        for (const sig of signals) process.removeListener(sig, interrupt);
     }
 }
 
-async function execute(options: DriverOptions, env: NodeJS.ProcessEnv, io: Io, projectDir?: string): Promise<ExitCode> {
+async function execute(
+    options: DriverOptions,
+    env: NodeJS.ProcessEnv,
+    io: Io,
+    projectDir: string | undefined,
+    signal: AbortSignal,
+): Promise<ExitCode> {
     const run: RunOptions = {
         stack: options.stack,
         projectDir,
@@ -53,6 +77,10 @@ async function execute(options: DriverOptions, env: NodeJS.ProcessEnv, io: Io, p
         config: options.config,
         refresh: options.refresh,
         expectNoChanges: options.expectNoChanges,
+        breakLock: options.breakLock,
+        stripFluxFinalizers: options.stripFluxFinalizers,
+        signal,
+        onNotice: (line) => io.err(`${line}\n`),
         ...(options.json ? { onEvent: (e) => io.out(`${JSON.stringify(e)}\n`) } : { onOutput: (t) => io.out(t) }),
     };
     const report = (result: OperationResult) => {

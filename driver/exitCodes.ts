@@ -17,6 +17,10 @@ export const EXIT = {
     notReady: 7,
     /** The stack does not exist (outputs, status, refresh, destroy or a drift gate's preview of an unknown stack). */
     stackNotFound: 8,
+    /** The cluster's API server did not answer (the run stopped where it was; the next run takes over). */
+    clusterUnreachable: 9,
+    /** Interrupted (Ctrl-C, SIGTERM): the CLI finished the step in flight, saved the state and released the lock. */
+    interrupted: 130,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
@@ -31,6 +35,10 @@ export class DriverError extends Error {
         this.name = "DriverError";
     }
 }
+
+/** How a cluster that does not answer shows in the CLI's output (client-go and the Kubernetes provider). */
+const UNREACHABLE =
+    /connect: connection refused|connection reset by peer|i\/o timeout|unreachable cluster|context deadline exceeded|no route to host|TLS handshake timeout|the server was unable to return a response|net\/http: request canceled|unexpected EOF/;
 
 /** The first lines of the program's own validation error, as they reach the CLI's output. */
 // A config error may carry the machine's problems too (one list, one round of fixes): keep both sections.
@@ -75,6 +83,21 @@ export function classify(error: unknown): { code: ExitCode; message: string } {
             code: EXIT.prerequisites,
             message:
                 "the stack's secrets need a passphrase: set PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE",
+        };
+    }
+    const unreachable = text.match(UNREACHABLE);
+    if (unreachable) {
+        const endpoint = text.match(/(https?:\/\/[\w.-]+(?::\d+)?)/)?.[1] ?? text.match(/dial tcp ([\d.:]+)/)?.[1];
+        // The step: the resource the run was at, from its URN (`…$kubernetes:core/v1:Namespace::tenant-x-namespace`).
+        const urn = text.match(/urn:pulumi:[^"'\s]+/)?.[0];
+        const step = urn
+            ? `${urn.split("::").pop()} (${urn.split("::").slice(-2, -1)[0]?.split("$").pop()})`
+            : text.match(/([\w:./-]+ resource '[^']+')/)?.[1];
+        return {
+            code: EXIT.clusterUnreachable,
+            message:
+                `the cluster did not answer${endpoint ? ` at ${endpoint}` : ""}${step ? ` (at ${step})` : ""}: ${unreachable[0]}. ` +
+                "Nothing after that step ran; once the API server is back, run the same command again: it takes over.",
         };
     }
     if (/ENOENT.*pulumi|pulumi: (command )?not found|Failed to find Pulumi CLI/i.test(text)) {

@@ -4,6 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
 import { DriverError, EXIT } from "./exitCodes";
+import { repairCheckpoint } from "./recovery";
 
 /** Where the project (Pulumi.yaml) lives. */
 export const PROJECT_DIR = path.resolve(__dirname, "..");
@@ -41,6 +42,8 @@ export interface OpenStackOptions {
     config?: Record<string, string>;
     /** Create the stack if it does not exist (up, and a preview that is no drift gate); otherwise it must exist. */
     create: boolean;
+    /** Told what was repaired in a state an interrupted run left half-written. */
+    onRepair?: (line: string) => void;
 }
 
 /** An open stack; with overrides, the config file that holds them for this run, and how to clean it up. */
@@ -50,6 +53,10 @@ export interface OpenedStack {
     configFile?: string;
     /** Removes the run's config file. The stack file itself is never written with an override. */
     cleanup: () => void;
+    /** Runs `pulumi <args> --stack <stack>` in the project with the run's environment; resolves with stdout. */
+    cli: (args: string[]) => Promise<string>;
+    /** The environment the CLI runs with (PATH, backend, passphrase, …). */
+    env: NodeJS.ProcessEnv;
 }
 
 /**
@@ -87,11 +94,29 @@ export async function openStack(options: OpenStackOptions): Promise<OpenedStack>
         PULUMI_SKIP_UPDATE_CHECK: "true",
     };
     const opts = { envVars, pulumiCommand: await pulumiCommandOn(env) };
-    const stack = options.create
-        ? await LocalWorkspace.createOrSelectStack(args, opts)
-        : await LocalWorkspace.selectStack(args, opts);
+    const select = () =>
+        options.create ? LocalWorkspace.createOrSelectStack(args, opts) : LocalWorkspace.selectStack(args, opts);
+    const stack = await select().catch((e: Error) => {
+        // A checkpoint a killed run left half-written: repaired once (driver/recovery.ts), then selected again.
+        const repaired = /failed to load checkpoint/.test(e.message)
+            ? repairCheckpoint(backend, "fluxstack", options.stack)
+            : [];
+        if (repaired.length === 0) throw e;
+        options.onRepair?.(`the stack's state was left half-written by an interrupted run: ${repaired.join("; ")}`);
+        return select();
+    });
+    const runEnv = { ...process.env, ...envVars };
+    const cli = (cliArgs: string[]) =>
+        execFileAsync(
+            stack.workspace.pulumiCommand.command,
+            [...cliArgs, "--stack", options.stack, "--non-interactive"],
+            {
+                cwd: projectDir,
+                env: runEnv,
+            },
+        );
     const overrides = Object.entries(options.config ?? {});
-    if (overrides.length === 0) return { stack, cleanup: () => undefined };
+    if (overrides.length === 0) return { stack, cleanup: () => undefined, cli, env: runEnv };
 
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fluxstack-config-"));
     const cleanup = () => fs.rmSync(dir, { recursive: true, force: true });
@@ -101,35 +126,29 @@ export async function openStack(options: OpenStackOptions): Promise<OpenedStack>
         // (`config set-all --path`: the same parsing of paths and values as `pulumi config set`).
         fs.writeFileSync(configFile, readIfExists(stackFilePath) ?? "", { mode: 0o600 });
         const pairs = overrides.flatMap(([k, v]) => ["--plaintext", `${k}=${v}`]);
-        await execFileAsync(
-            stack.workspace.pulumiCommand.command,
-            [
-                "config",
-                "set-all",
-                "--path",
-                "--config-file",
-                configFile,
-                "--stack",
-                options.stack,
-                "--non-interactive",
-                ...pairs,
-            ],
-            { cwd: projectDir, env: { ...process.env, ...envVars } },
-        );
+        await cli(["config", "set-all", "--path", "--config-file", configFile, ...pairs]);
     } catch (e) {
         cleanup();
         const stderr = (e as { stderr?: string }).stderr?.trim();
         throw new DriverError(EXIT.usage, `a config override was refused: ${stderr || (e as Error).message}`);
     }
-    return { stack, configFile, cleanup };
+    return { stack, configFile, cleanup, cli, env: runEnv };
 }
 
 function execFileAsync(file: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }) {
-    return new Promise<void>((resolve, reject) => {
-        execFile(file, args, { ...options, encoding: "utf8" }, (error, _stdout, stderr) => {
-            if (error) reject(Object.assign(new Error(error.message), { stderr }));
-            else resolve();
-        });
+    return new Promise<string>((resolve, reject) => {
+        execFile(
+            file,
+            args,
+            { ...options, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 },
+            (error, stdout, stderr) => {
+                if (error)
+                    reject(
+                        Object.assign(new Error(`pulumi ${args.join(" ")}: ${stderr || error.message}`), { stderr }),
+                    );
+                else resolve(stdout);
+            },
+        );
     });
 }
 

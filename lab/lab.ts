@@ -68,6 +68,8 @@ export async function startLab(o: StartLabOptions): Promise<LabInfo> {
         logFile: path.join(paths.logs, "daemon.out"),
         detached: true, // its own session: it outlives whoever started it (the Pulumi provider, a test)
         cwd: path.dirname(__dirname),
+        // The lab is the stack's, not the run's: it does not carry the run's marker (driver/leftovers.ts).
+        env: { ...process.env, FLUXSTACK_DRIVER_RUN: undefined },
     });
     const timeout = o.timeoutSeconds ?? 180;
     try {

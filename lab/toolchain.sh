@@ -6,7 +6,8 @@
 #   kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, kwok
 #   (+ kwok's stage YAMLs as stages.yaml), kind, the Flux Operator (+ its CLI
 #   and the Flux manifests it embeds), source-controller, kustomize-controller,
-#   and the CNCF distribution registry (a loopback OCI registry).
+#   and the CNCF distribution registry (a loopback OCI registry), and the
+#   e2e suite's Git server over SSH (lab/sshgit, this project's own source).
 #
 # Binaries are cached outside the repository, one directory per tool+version:
 #   $DIR/pulumi-v<ver>/{pulumi,pulumi-language-nodejs,VERSIONS}
@@ -19,6 +20,7 @@
 #   $DIR/source-controller-v<ver>/source-controller
 #   $DIR/kustomize-controller-v<ver>/kustomize-controller
 #   $DIR/registry-v<ver>/registry
+#   $DIR/git-ssh-server-<source hash>/git-ssh-server
 #   $DIR/bin/   symlinks to the selected versions (put this on PATH)
 #   $DIR/build/ scratch wrapper modules, $DIR/logs/ per-step build logs
 # DIR defaults to ${FLUXSTACK_TOOLCHAIN_DIR:-$HOME/.cache/fluxstack-toolchain}.
@@ -132,6 +134,12 @@ FLUX_PKG_ARTIFACT_REPLACE=v0.18.0
 # blobs across restarts (crane's `registry serve` keeps manifests in memory, so a
 # restarted lab would lose what was pushed). No replaces: plain go install.
 REGISTRY_VERSION=3.1.2
+# The e2e suite's SSH Git endpoint: lab/sshgit, ~170 lines on golang.org/x/crypto/ssh
+# (no openssh-server on these machines; the Node SSH server would be another npm
+# package). Built from the project's own source, so its "version" is a hash of
+# that source: an edit rebuilds it. About 10 s with a warm module cache.
+GIT_SSH_SERVER_SRC=$(cd "$(dirname "$0")" && pwd)/sshgit
+GIT_SSH_SERVER_VERSION=$(cat "$GIT_SSH_SERVER_SRC/go.mod" "$GIT_SSH_SERVER_SRC/go.sum" "$GIT_SSH_SERVER_SRC/main.go" | sha256sum | cut -c1-12)
 KWOK_STAGES="node/fast/node-initialize node/heartbeat-with-lease/node-heartbeat-with-lease pod/fast/pod-ready pod/fast/pod-complete pod/fast/pod-delete"
 
 # ---------------------------------------------------------------------------
@@ -145,8 +153,9 @@ FLUX_OPERATOR_DIR=$DIR/flux-operator-v$FLUX_OPERATOR_VERSION
 SOURCE_CONTROLLER_DIR=$DIR/source-controller-v$FLUX_CONTROLLERS_VERSION
 KUSTOMIZE_CONTROLLER_DIR=$DIR/kustomize-controller-v$FLUX_CONTROLLERS_VERSION
 REGISTRY_DIR=$DIR/registry-v$REGISTRY_VERSION
+GIT_SSH_SERVER_DIR=$DIR/git-ssh-server-$GIT_SSH_SERVER_VERSION
 KUBE_BINS="kube-apiserver kube-controller-manager kube-scheduler kubectl"
-ALL_STEPS="pulumi k8s-provider etcd kubernetes kwok kind flux-operator source-controller kustomize-controller registry"
+ALL_STEPS="pulumi k8s-provider etcd kubernetes kwok kind flux-operator source-controller kustomize-controller registry git-ssh-server"
 
 # step -> files that must exist for the step to count as done
 step_outputs() {
@@ -161,6 +170,7 @@ step_outputs() {
     source-controller) echo "$SOURCE_CONTROLLER_DIR/source-controller" ;;
     kustomize-controller) echo "$KUSTOMIZE_CONTROLLER_DIR/kustomize-controller" ;;
     registry) echo "$REGISTRY_DIR/registry" ;;
+    git-ssh-server) echo "$GIT_SSH_SERVER_DIR/git-ssh-server" ;;
     *) echo "unknown step: $1 (known: $ALL_STEPS)" >&2; return 2 ;;
   esac
 }
@@ -175,6 +185,7 @@ step_version() {
     flux-operator) echo "v$FLUX_OPERATOR_VERSION" ;;
     source-controller|kustomize-controller) echo "v$FLUX_CONTROLLERS_VERSION" ;;
     registry) echo "v$REGISTRY_VERSION" ;;
+    git-ssh-server) echo "$GIT_SSH_SERVER_VERSION" ;;
   esac
 }
 step_done() {
@@ -504,6 +515,14 @@ build_registry() {
   local out; out=$(go_install_step registry "github.com/distribution/distribution/v3/cmd/registry@v$REGISTRY_VERSION")
   "$out/registry" --version
   install_outputs "$out" "$REGISTRY_DIR"
+}
+
+build_git_ssh_server() {
+  local out=$DIR/build/git-ssh-server-out
+  rm -rf "$out"; mkdir -p "$out"
+  # -mod=readonly: the build must not touch the project's go.mod/go.sum.
+  (cd "$GIT_SSH_SERVER_SRC" && GOFLAGS=-buildvcs=false go build -mod=readonly -trimpath -ldflags "-s -w" -o "$out/git-ssh-server" .)
+  install_outputs "$out" "$GIT_SSH_SERVER_DIR"
 }
 
 # Move freshly built outputs into the versioned dir atomically-ish.

@@ -1,4 +1,4 @@
-import { type Cluster, EksCluster, ExistingCluster, KindCluster, LabCluster } from "../components/cluster";
+import { type Cluster, ExistingCluster, KindCluster, LabCluster } from "../components/cluster";
 import type { StackConfig } from "./config";
 
 /** Makes (or, for `existing`, adopts) the stack's cluster: the validated `cluster` config onto a component's args. */
@@ -21,6 +21,7 @@ export function createCluster(config: StackConfig): Cluster {
             });
         case "eks": {
             const { vpc, fluxIdentity } = cluster;
+            const { EksCluster } = eksComponents();
             return new EksCluster("cluster", {
                 name: cluster.name,
                 region: cluster.region,
@@ -59,4 +60,13 @@ export function createCluster(config: StackConfig): Cluster {
             throw new Error(`unknown cluster source ${JSON.stringify(unreachable)}`);
         }
     }
+}
+
+/**
+ * The EKS components, loaded only when a stack asks for EKS: @pulumi/aws and @pulumi/eks take longer to load than
+ * the rest of the program together, and no other cluster source needs them.
+ */
+function eksComponents(): typeof import("../components/cluster/eks") {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require("../components/cluster/eks") as typeof import("../components/cluster/eks");
 }

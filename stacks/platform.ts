@@ -2,9 +2,19 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { type Cluster, LabCluster } from "../components/cluster";
 import { FluxSystem } from "../components/flux";
-import { FluxSync, type GuardrailsOptions, ownerPrefix, Tenant } from "../components/tenant";
+import {
+    FluxSync,
+    type GuardrailsOptions,
+    ownerPrefix,
+    registryHost,
+    SourceCredential,
+    Tenant,
+} from "../components/tenant";
+import { boundedDeletes, ownerMarker, stackOwner } from "./ownership";
+import { tenantDeletionGuard } from "./protection";
 import { createCluster } from "./cluster";
 import type { StackConfig, Sync, Tenant as TenantConfig } from "./config";
+import { credentialSpec } from "./credentials";
 
 /** The stack outputs. */
 export interface PlatformOutputs {
@@ -12,7 +22,8 @@ export interface PlatformOutputs {
     /** Secret. */
     kubeconfig: pulumi.Output<string>;
     fluxNamespace: pulumi.Output<string>;
-    tenants: Record<string, { namespace: pulumi.Output<string>; syncs: string[] }>;
+    /** Per tenant: its namespace, its syncs, and whether deleting it needs a confirmation (`protected`). */
+    tenants: Record<string, { namespace: pulumi.Output<string>; syncs: string[]; protected: boolean }>;
     /** A lab's own servers and files (only on a lab): where to clone from and push to, its kubeconfig and logs. */
     lab?: {
         dir: string;
@@ -33,50 +44,95 @@ export function buildPlatform(config: StackConfig, options: { projectDir?: strin
     const cluster = createCluster(config);
     const { flux } = config;
 
-    const fluxSystem = new FluxSystem("flux", {
-        cluster,
-        namespace: flux.namespace,
-        charts: flux.charts,
-        projectDir: options.projectDir,
-        operator: flux.operator,
-        instance: flux.instance,
-        probePolicy: flux.probePolicy,
-        // The cluster's own patches first (the IRSA annotation), then the stack's.
-        patches: cluster.fluxPatches.apply((own) => [...own, ...flux.instance.kustomizePatches]),
-    });
+    // Every object the program makes carries the stack's owner annotation: what an interrupted run left behind is
+    // taken over by the next one only if it is this stack's.
+    const owned = { transformations: [ownerMarker(stackOwner()), boundedDeletes(flux.deleteTimeoutSeconds)] };
+    const fluxSystem = new FluxSystem(
+        "flux",
+        {
+            cluster,
+            namespace: flux.namespace,
+            charts: flux.charts,
+            projectDir: options.projectDir,
+            operator: flux.operator,
+            instance: flux.instance,
+            probePolicy: flux.probePolicy,
+            // The cluster's own patches first (the IRSA annotation), then the stack's.
+            patches: cluster.fluxPatches.apply((own) => [...own, ...flux.instance.kustomizePatches]),
+        },
+        owned,
+    );
 
     // Each tenant, then its syncs (the loader has checked that every sync names a tenant).
     const tenants = config.tenants.map((t) => {
         const syncs = config.syncs.filter((s) => s.tenant === t.name);
-        const tenant = new Tenant(`tenant-${t.name}`, {
-            name: t.name,
-            namespace: t.namespace,
-            serviceAccount: t.serviceAccount,
-            clusterRole: t.clusterRole,
-            tokenSecretName: t.tokenSecretName,
-            cluster,
-            fluxInstance: fluxSystem.instance,
-            guardrails: guardrailsOf(t, syncs, cluster),
-        });
-        for (const sync of syncs) {
-            // Keyed by tenant and name: adding a sync or tenant never renames another.
-            new FluxSync(`sync-${t.name}/${sync.name}`, {
-                name: sync.name,
-                source: sync.source,
-                path: sync.path,
-                prune: sync.prune,
-                interval: sync.interval,
-                timeout: sync.timeout,
-                wait: sync.wait,
-                tenant,
+        const tenant = new Tenant(
+            `tenant-${t.name}`,
+            {
+                name: t.name,
+                namespace: t.namespace,
+                serviceAccount: t.serviceAccount,
+                clusterRole: t.clusterRole,
+                tokenSecretName: t.tokenSecretName,
                 cluster,
                 fluxInstance: fluxSystem.instance,
-                sourceUrl: resolveLabUrl(sync.source.url, cluster),
-                waitForReady: flux.waitForSyncs ? { timeoutSeconds: flux.syncTimeoutSeconds } : undefined,
-            });
+                guardrails: guardrailsOf(t, syncs, cluster),
+            },
+            owned,
+        );
+        // Each credential given to the tenant: its own copy, in its own namespace, keyed by tenant and name.
+        const credentials = new Map(
+            Object.entries(config.credentials)
+                .filter(([, c]) => c.tenants.includes(t.name))
+                .map(([name, c]) => {
+                    // A registry login is for the hosts of the OCI sources that name it.
+                    const registries = config.syncs
+                        .filter((s) => s.source.kind === "OCIRepository" && s.source.credential === name)
+                        .map((s) => pulumi.output(sourceUrl(s, cluster)).apply(registryHost));
+                    const credential = new SourceCredential(
+                        `credential-${t.name}/${name}`,
+                        {
+                            name,
+                            credential: credentialSpec(c, registries),
+                            tenant,
+                            cluster,
+                        },
+                        owned,
+                    );
+                    return [name, credential] as const;
+                }),
+        );
+        for (const sync of syncs) {
+            const { credential, ...source } = sync.source;
+            // Keyed by tenant and name: adding a sync or tenant never renames another.
+            new FluxSync(
+                `sync-${t.name}/${sync.name}`,
+                {
+                    name: sync.name,
+                    source,
+                    path: sync.path,
+                    prune: sync.prune,
+                    interval: sync.interval,
+                    timeout: sync.timeout,
+                    wait: sync.wait,
+                    tenant,
+                    cluster,
+                    fluxInstance: fluxSystem.instance,
+                    // The loader has checked that the credential is given to this tenant, and of the source's kind.
+                    credential: credential === undefined ? undefined : credentials.get(credential),
+                    sourceUrl: resolveLabUrl(sync.source.url, cluster),
+                    waitForReady: flux.waitForSyncs ? { timeoutSeconds: flux.syncTimeoutSeconds } : undefined,
+                },
+                owned,
+            );
         }
-        return [t.name, { namespace: tenant.namespaceName, syncs: syncs.map((s) => s.name) }] as const;
+        return [
+            t.name,
+            { namespace: tenant.namespaceName, syncs: syncs.map((s) => s.name), protected: t.protect },
+        ] as const;
     });
+
+    tenantDeletionGuard(config, cluster, fluxSystem.namespace, owned);
 
     return {
         clusterName: cluster.clusterName,
@@ -92,7 +148,7 @@ function guardrailsOf(t: TenantConfig, syncs: readonly Sync[], cluster: Cluster)
     const g = t.guardrails;
     // By default a tenant may add sources under the owners of its own syncs (lab:// URLs once the lab resolves them).
     const ownerPrefixes = pulumi
-        .all(syncs.map((s) => resolveLabUrl(s.source.url, cluster) ?? s.source.url))
+        .all(syncs.map((s) => sourceUrl(s, cluster)))
         .apply((urls) => [...new Set(urls.map(ownerPrefix))]);
     return {
         isolation: g.isolation.enabled ? { allowFrom: g.isolation.allowFrom } : undefined,
@@ -115,6 +171,11 @@ function labOutputs(lab: LabCluster): NonNullable<PlatformOutputs["lab"]> {
         repositories: Object.fromEntries(lab.repositoryNames.map((r) => [r, pulumi.interpolate`${lab.gitUrl}/${r}`])),
         registry: lab.registry,
     };
+}
+
+/** A sync's source URL as Flux gets it. */
+function sourceUrl(sync: Sync, cluster: Cluster): pulumi.Input<string> {
+    return resolveLabUrl(sync.source.url, cluster) ?? sync.source.url;
 }
 
 /** `lab://git/<repo>` and `lab://oci/<repository>` become the lab's own Git and registry URLs (checked by the loader). */

@@ -13,10 +13,11 @@ pulumi.runtime.setAllConfig({
 
 describe("index.ts, the program as the engine runs it", () => {
     it("reads the stack config, builds the platform and exports the outputs", async () => {
-        let program: typeof import("../index") | undefined;
-        // Loaded here, after the mocks and the config, as the engine would load it.
+        let program: Awaited<ReturnType<typeof import("../index")>> | undefined;
+        // Loaded here, after the mocks and the config, and run, as the engine would.
         const resources = await record(async () => {
-            program = await import("../index");
+            const main = (await import("../index")).default;
+            program = await main();
         });
         assert.ok(resources.has("flux-operator") && resources.has("sync-fluxdemo-dev/flux-dev-kustomization"));
         assert.equal(await promiseOf(program!.fluxNamespace), "flux-system");

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { KustomizePatch } from "../shared";
+import { type KustomizePatch, PROVIDER_SETTINGS } from "../shared";
 import { arnName } from "./arnName";
 import type { Cluster } from "./cluster";
 import { EksVpc } from "./eksVpc";
@@ -227,7 +227,7 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
         // Built from the cluster's kubeconfig output, not the eks package's generated provider.
         this.provider = new k8s.Provider(
             `${name}-provider`,
-            { kubeconfig: this.kubeconfig },
+            { kubeconfig: this.kubeconfig, ...PROVIDER_SETTINGS },
             {
                 parent: this,
                 // Flux's pods need somewhere to run before the operator release can become ready.

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { KustomizePatch } from "../shared";
+import { type KustomizePatch, PROVIDER_SETTINGS } from "../shared";
 import type { Cluster } from "./cluster";
 import { minifyKubeconfig } from "./minifyKubeconfig";
 
@@ -26,7 +26,11 @@ export class ExistingCluster extends pulumi.ComponentResource implements Cluster
         const { kubeconfig, context } = minifyKubeconfig(fs.readFileSync(args.kubeconfigPath, "utf8"), args.context);
         this.kubeconfig = pulumi.secret(kubeconfig);
         this.clusterName = pulumi.output(context);
-        this.provider = new k8s.Provider(`${name}-provider`, { kubeconfig: this.kubeconfig }, { parent: this });
+        this.provider = new k8s.Provider(
+            `${name}-provider`,
+            { kubeconfig: this.kubeconfig, ...PROVIDER_SETTINGS },
+            { parent: this },
+        );
         this.fluxPatches = pulumi.output([]);
         this.registerOutputs({
             provider: this.provider,

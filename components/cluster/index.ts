@@ -1,9 +1,8 @@
+// The EKS components are not here: they load @pulumi/aws and @pulumi/eks, which only an EKS stack needs
+// (import them from "./eks").
 export * from "./arnName";
 export * from "./cluster";
-export * from "./eksCluster";
-export * from "./eksVpc";
 export * from "./existingCluster";
-export * from "./fluxWorkloadIdentity";
 export * from "./kindCluster";
 export * from "./kindConfig";
 export * from "./kindProvider";

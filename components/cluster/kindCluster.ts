@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { KustomizePatch } from "../shared";
+import { type KustomizePatch, PROVIDER_SETTINGS } from "../shared";
 import type { Cluster } from "./cluster";
 import { type KindLayout, renderKindConfig } from "./kindConfig";
 import { KindClusterResource } from "./kindProvider";
@@ -34,7 +34,11 @@ export class KindCluster extends pulumi.ComponentResource implements Cluster {
         this.deletedWith = this.cluster;
         this.clusterName = this.cluster.name;
         this.kubeconfig = pulumi.secret(this.cluster.kubeconfig);
-        this.provider = new k8s.Provider(`${name}-provider`, { kubeconfig: this.kubeconfig }, { parent: this });
+        this.provider = new k8s.Provider(
+            `${name}-provider`,
+            { kubeconfig: this.kubeconfig, ...PROVIDER_SETTINGS },
+            { parent: this },
+        );
         this.fluxPatches = pulumi.output([]);
         this.registerOutputs({
             cluster: this.cluster,

@@ -1,7 +1,7 @@
 import * as path from "node:path";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { KustomizePatch } from "../shared";
+import { type KustomizePatch, PROVIDER_SETTINGS } from "../shared";
 import type { Cluster } from "./cluster";
 import { LabClusterResource } from "./labProvider";
 
@@ -72,7 +72,11 @@ export class LabCluster extends pulumi.ComponentResource implements Cluster {
         this.kubeconfig = pulumi.secret(this.lab.kubeconfig);
         this.gitUrl = this.lab.gitUrl;
         this.registry = this.lab.registry;
-        this.provider = new k8s.Provider(`${name}-provider`, { kubeconfig: this.kubeconfig }, { parent: this });
+        this.provider = new k8s.Provider(
+            `${name}-provider`,
+            { kubeconfig: this.kubeconfig, ...PROVIDER_SETTINGS },
+            { parent: this },
+        );
         this.registerOutputs({
             clusterName: this.clusterName,
             kubeconfig: this.kubeconfig,

@@ -20,3 +20,12 @@ export function inCluster(
 ): pulumi.CustomResourceOptions {
     return { ...extra, parent, provider: scope.provider, deletedWith: scope.deletedWith };
 }
+
+/**
+ * Settings every cluster's Kubernetes provider gets. `enableSecretMutable`: a Secret whose data changes (a rotated
+ * token) is updated in place. Without it the provider replaces the Secret, and a Secret with a fixed name is then
+ * deleted before it is made again: the sources that read it would find none for a moment, and each rotation would
+ * show as a replacement. `enableConfigMapMutable`, the same for ConfigMaps: the tenant guard's list changes with
+ * the tenants, and the guard is protected, so a replacement would be refused.
+ */
+export const PROVIDER_SETTINGS = { enableSecretMutable: true, enableConfigMapMutable: true } as const;

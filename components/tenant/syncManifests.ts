@@ -21,6 +21,8 @@ export interface GitSource {
     interval?: string;
     /** The Secret with its credentials. Default none (a public repository). */
     secretRef?: string;
+    /** Who issues the credentials: `github` for a GitHub App's Secret. Default none (generic). */
+    provider?: "generic" | "github";
 }
 
 /** An OCI artifact to sync from (an OCIRepository). */
@@ -34,8 +36,12 @@ export interface OciSource {
     ref?: { tag: string } | { semver: string } | { digest: string };
     /** How often Flux polls it. Default `1m0s`. */
     interval?: string;
-    /** The Secret with its credentials. Default none. */
+    /** The Secret with its credentials (`kubernetes.io/dockerconfigjson`). Default none. */
     secretRef?: string;
+    /** The Secret with the registry's CA (`ca.crt`), for a private CA. Default none. */
+    certSecretRef?: string;
+    /** Pull over plain HTTP. Default none (Flux's: false). */
+    insecure?: boolean;
     /** The cloud identity to pull with (`aws` uses the controller's IRSA or Pod Identity role). Default none. */
     provider?: "generic" | "aws" | "azure" | "gcp";
 }
@@ -72,7 +78,11 @@ export function syncManifests(
         url: source.url,
     };
     if (source.secretRef !== undefined) sourceSpec.secretRef = { name: source.secretRef };
-    if (source.kind === "OCIRepository" && source.provider !== undefined) sourceSpec.provider = source.provider;
+    if (source.provider !== undefined) sourceSpec.provider = source.provider;
+    if (source.kind === "OCIRepository") {
+        if (source.certSecretRef !== undefined) sourceSpec.certSecretRef = { name: source.certSecretRef };
+        if (source.insecure !== undefined) sourceSpec.insecure = source.insecure;
+    }
 
     const kustomizationSpec: Record<string, unknown> = {
         interval: sync.interval ?? DEFAULT_SYNC_INTERVAL,

@@ -11,24 +11,33 @@
  * - `cluster`, and `name`, `region` and `kubernetesVersion` on EKS, have none: they are required.
  */
 
-/** The chart version published next to the charts in ../shared/reference (see SOURCES.md there). */
-export const DEFAULT_CHART_VERSION = "0.49.0";
-export const DEFAULT_CHART_REPOSITORY = "oci://ghcr.io/controlplaneio-fluxcd/charts";
-export const DEFAULT_FLUX_NAMESPACE = "flux-system";
+import { DEFAULT_KIND_NODE_IMAGE } from "../../components/cluster/kindConfig";
+import { DEFAULT_CHART_REPOSITORY, DEFAULT_CHART_VERSION } from "../../components/flux/chartRef";
+import {
+    DEFAULT_COMPONENTS,
+    DEFAULT_DISTRIBUTION,
+    DEFAULT_RELEASE_TIMEOUT_SECONDS,
+} from "../../components/flux/helmValues";
+import { DEFAULT_PROBE_CIDRS, DEFAULT_PROBE_PORTS } from "../../components/flux/probePolicy";
+import { DEFAULT_FLUX_NAMESPACE } from "../../components/shared/fluxNamespace";
+import { DEFAULT_SOURCE_INTERVAL, DEFAULT_SYNC_INTERVAL } from "../../components/tenant/syncManifests";
+import { DEFAULT_TENANT_CLUSTER_ROLE } from "../../components/tenant/tenantManifests";
 
-export const DEFAULT_DISTRIBUTION = {
-    version: "2.x",
-    registry: "ghcr.io/fluxcd",
-    artifact: "oci://ghcr.io/controlplaneio-fluxcd/flux-operator-manifests:latest",
-} as const;
-
-/** The controllers the flux-instance chart installs by default. */
-export const DEFAULT_COMPONENTS = [
-    "source-controller",
-    "kustomize-controller",
-    "helm-controller",
-    "notification-controller",
-] as const;
+// The components' own defaults (each documented where it is used), so that config and components never disagree:
+// the chart (0.49.0, the version next to the charts in ../shared/reference), the Flux namespace, the instance's
+// distribution and controllers, Helm's wait, the probe policy, a tenant's role (`edit`, not the demo's
+// `cluster-admin`), the demo's intervals, kind's node image.
+export {
+    DEFAULT_CHART_REPOSITORY,
+    DEFAULT_CHART_VERSION,
+    DEFAULT_COMPONENTS,
+    DEFAULT_DISTRIBUTION,
+    DEFAULT_FLUX_NAMESPACE,
+    DEFAULT_RELEASE_TIMEOUT_SECONDS,
+    DEFAULT_SOURCE_INTERVAL,
+    DEFAULT_SYNC_INTERVAL,
+    DEFAULT_TENANT_CLUSTER_ROLE,
+};
 
 export const FLUX_COMPONENTS = [
     ...DEFAULT_COMPONENTS,
@@ -40,34 +49,20 @@ export const FLUX_COMPONENTS = [
 export const CLUSTER_TYPES = ["kubernetes", "openshift", "aws", "azure", "gcp"] as const;
 
 /** The demo's network/allow-health-checks.yaml: the mesh's link-local blocks and the probe ports. */
-export const DEFAULT_PROBE_POLICY = {
-    cidrs: ["169.254.0.0/16", "fd16:9254:7127:1337:ffff::/80"],
-    ports: [15008, 9440, 9090, 8081],
-} as const;
+export const DEFAULT_PROBE_POLICY = { cidrs: DEFAULT_PROBE_CIDRS, ports: DEFAULT_PROBE_PORTS } as const;
 
-/** How long Helm may wait for a release to become ready, in seconds. */
-export const DEFAULT_RELEASE_TIMEOUT_SECONDS = 600;
 export const DEFAULT_HEALTHCHECK_TIMEOUT = "5m";
-
-/**
- * The ClusterRole a tenant's service account is bound to in its own namespace. `edit` (built in) lets it
- * create Deployments, Services, ConfigMaps and Secrets but not Roles or RoleBindings, so a tenant cannot
- * widen its own rights; the demo used `cluster-admin`.
- */
-export const DEFAULT_TENANT_CLUSTER_ROLE = "edit";
-
-/** The demo's intervals: sources poll every minute; dev's Kustomization re-applies every 30 minutes. */
-export const DEFAULT_SOURCE_INTERVAL = "1m0s";
-export const DEFAULT_SYNC_INTERVAL = "30m0s";
 
 /** Kind: the demo lab's layout (one control plane, two workers). */
 export const DEFAULT_KIND = {
     name: "fluxdemo",
-    /** kind v0.31.0's default image, pinned by digest as kind's release notes ask. */
-    nodeImage: "kindest/node:v1.35.0@sha256:452d707d4862f52530247495d180205e029056831160e22870e37e3f6c1ac31f",
+    nodeImage: DEFAULT_KIND_NODE_IMAGE,
     controlPlanes: 1,
     workers: 2,
 } as const;
+
+// EKS's defaults are written out here too (the same as EksCluster's and EksVpc's; tests/stacks/defaults.test.ts
+// holds them equal): importing those components would load @pulumi/aws and @pulumi/eks into every config check.
 
 /** EKS: a new VPC over two zones (a /16, carved into /20 subnets)... */
 export const DEFAULT_EKS_VPC = { cidr: "10.0.0.0/16", availabilityZones: 2 } as const;
@@ -95,3 +90,9 @@ export const LAB_COMPONENTS = ["source-controller", "kustomize-controller"] as c
 
 /** How long `up` waits for a sync to be Ready when `flux.waitForSyncs` is on. */
 export const DEFAULT_SYNC_TIMEOUT_SECONDS = 300;
+
+/**
+ * How long a teardown waits for a Flux object, or a namespace holding one, to go: Flux's finalizers prune in
+ * seconds while the controllers run; with them down they never go, and the run then fails naming what is stuck.
+ */
+export const DEFAULT_DELETE_TIMEOUT_SECONDS = 180;

@@ -1,3 +1,4 @@
+export * from "./credentialSchema";
 export * from "./defaults";
 export * from "./errors";
 export * from "./load";
@@ -5,3 +6,4 @@ export * from "./schema";
 export * from "./stackConfig";
 export * from "./guardrailChecks";
 export * from "./guardrailsSchema";
+export * from "./secretValue";

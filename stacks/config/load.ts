@@ -2,6 +2,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { z } from "zod";
+import { credentialChecks } from "./credentialChecks";
+import { type CredentialConfig, credentialSchema } from "./credentialSchema";
 import { crossCheck, type Indexed, type IndexedTenant } from "./crossChecks";
 import { guardrailChecks, resolveGuardrails } from "./guardrailChecks";
 import { guardrailsSchema } from "./guardrailsSchema";
@@ -10,6 +12,7 @@ import { ConfigError, type ConfigProblem, PrerequisiteError } from "./errors";
 import { parseWith, unknownKey } from "./messages";
 import { defaultLabBin } from "../../lab/binaries";
 import { LAB_COMPONENTS } from "./defaults";
+import { kubernetesObjectName } from "./patterns";
 import { type ClusterConfig, type FluxConfig, stackConfigShape, syncSchema, tenantSchema } from "./schema";
 import type { ResolvedCluster, StackConfig, Sync } from "./stackConfig";
 
@@ -31,6 +34,11 @@ export interface LoadOptions {
      * whenever the cluster key itself is valid: its problems are reported with the config's, in one error.
      */
     checkMachine?: (stack: { project: string; cluster: ResolvedCluster }) => ConfigProblem[];
+    /**
+     * Whether a config key holds a secret value (`pulumi config set --secret`), as the engine tells the program;
+     * unset when not known. Credentials whose key holds no secret are refused: their tokens are in plain text.
+     */
+    isSecret?: (key: string) => boolean;
 }
 
 /**
@@ -70,6 +78,8 @@ export function loadStackConfig(
                 ...rest,
                 namespace: t.namespace ?? t.name,
                 serviceAccount: t.serviceAccount ?? t.name,
+                // A cluster the stack keeps holds data worth a confirmation; a throwaway one does not.
+                protect: t.protect ?? (cluster?.source === "eks" || cluster?.source === "existing"),
                 guardrails: resolveGuardrails(platformGuardrails, own),
             },
             namespaceFrom: t.namespace === undefined ? "name" : "namespace",
@@ -91,7 +101,29 @@ export function loadStackConfig(
         const tenant = stringField(s, "tenant");
         return tenant === undefined ? [] : [{ index, value: tenant }];
     });
+    const confirmTenantDeletion = parseKey("confirmTenantDeletion", values, prefix, problems);
     problems.push(...crossCheck(project, flux?.namespace, tenants, syncs, declaredTenants, syncTenants));
+    (confirmTenantDeletion ?? []).forEach((name, i) => {
+        if (declaredTenants?.includes(name)) {
+            problems.push({
+                key: `${prefix}confirmTenantDeletion[${i}]`,
+                message: `confirms deleting "${name}", which is still in fluxstack:tenants: take it out of one of them`,
+            });
+        }
+    });
+    const credentials = parseCredentials(values, prefix, problems);
+    const rawCredentials = values.get("credentials");
+    problems.push(
+        ...credentialChecks({
+            project,
+            credentials,
+            declaredCredentials: isRecord(rawCredentials) ? Object.keys(rawCredentials) : [],
+            tenants,
+            syncs,
+            declaredTenants,
+            credentialsKeyIsSecret: options.isSecret?.(`${prefix}credentials`),
+        }),
+    );
     problems.push(...platformChecks(project, cluster, flux, syncs));
     problems.push(
         ...guardrailChecks(
@@ -114,7 +146,7 @@ export function loadStackConfig(
     const resolvedCluster = resolveCluster(cluster, options);
     const missing = resolvedCluster ? (options.checkMachine?.({ project, cluster: resolvedCluster }) ?? []) : [];
 
-    if (problems.length > 0 || !resolvedCluster || !flux || !guardrails || !tenants || !syncs)
+    if (problems.length > 0 || !resolvedCluster || !flux || !guardrails || !tenants || !syncs || !confirmTenantDeletion)
         throw new ConfigError(problems, missing);
     if (missing.length > 0) throw new PrerequisiteError(missing);
     const clusterType = flux.instance.clusterType ?? (resolvedCluster.source === "eks" ? "aws" : "kubernetes");
@@ -129,6 +161,8 @@ export function loadStackConfig(
         guardrails,
         tenants: tenants.map((t) => t.value),
         syncs: syncs.map((s) => s.value),
+        confirmTenantDeletion,
+        credentials: Object.fromEntries(credentials),
     });
 }
 
@@ -234,6 +268,42 @@ function parseList<K extends keyof typeof LIST_ENTRY>(
         else problems.push(...result.problems);
     });
     return good;
+}
+
+/**
+ * `credentials`, entry by entry: a map of name -> credential, each checked alone so that one bad credential does
+ * not hide the others' problems (or make every sync that names a good one look wrong).
+ */
+function parseCredentials(
+    values: Map<Key, unknown>,
+    prefix: string,
+    problems: ConfigProblem[],
+): Map<string, CredentialConfig> {
+    const good = new Map<string, CredentialConfig>();
+    const value = values.get("credentials");
+    if (value === undefined || value === null) return good;
+    if (!isRecord(value)) {
+        parseKey("credentials", values, prefix, problems); // reports what it is instead of a map
+        return good;
+    }
+    for (const [name, entry] of Object.entries(value)) {
+        const base = `${prefix}credentials.${name}`;
+        const named = parseWith(kubernetesObjectName, name, base);
+        if (!named.ok) {
+            problems.push(
+                ...named.problems.map((p) => ({ key: p.key, message: `the name ${p.message} (it is the Secret's)` })),
+            );
+            continue;
+        }
+        const result = parseWith(credentialSchema, entry, base);
+        if (result.ok) good.set(name, result.data);
+        else problems.push(...result.problems);
+    }
+    return good;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+    return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
 function stringField(entry: unknown, field: string): string | undefined {

@@ -250,7 +250,8 @@ function problemsFrom(
     const seen = new Set<string>();
     return problems.filter((p) => {
         const id = `${p.key}\n${p.message}`;
-        if (seen.has(id) || (missing.has(p.key) && meant.has(p.key) && p.message === "is required")) return false;
+        if (seen.has(id) || (missing.has(p.key) && meant.has(p.key) && p.message.startsWith("is required")))
+            return false;
         seen.add(id);
         return true;
     });

@@ -102,7 +102,7 @@ export function sourceUrl(kind: "GitRepository" | "OCIRepository", schemes: read
             const userinfo = /^[a-z]+:\/\/([^/?#]*)@/.exec(value)?.[1];
             return userinfo === undefined || (value.startsWith("ssh://") && !userinfo.includes(":"));
         },
-        `must not hold credentials (user:password@): they would be stored in plain text in the ${kind} and in the stack's state; put them in a Secret and name it in source.secretRef`,
+        `must not hold credentials (user:password@): they would be stored in plain text in the ${kind} and in the stack's state; set them as a credential (pulumi config set --secret --path 'fluxstack:credentials.<name>.${kind === "GitRepository" ? "token" : "password"}') and name it in source.credential`,
     ]);
 }
 

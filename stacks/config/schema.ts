@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { AVAILABILITY_ZONES } from "./awsRegions";
+import { credentialSchema } from "./credentialSchema";
 import * as d from "./defaults";
 import { guardrailOverridesSchema, guardrailsSchema } from "./guardrailsSchema";
 import {
@@ -284,6 +285,8 @@ export const fluxSchema = z.strictObject({
     waitForSyncs: z.boolean().optional(),
     /** How long `up` waits for one sync. */
     syncTimeoutSeconds: z.int().min(10).default(d.DEFAULT_SYNC_TIMEOUT_SECONDS),
+    /** How long a teardown waits for a Flux object (or a namespace holding one) to go before it fails naming it. */
+    deleteTimeoutSeconds: z.int().min(10).default(d.DEFAULT_DELETE_TIMEOUT_SECONDS),
     probePolicy: z
         .strictObject({
             enabled: z.boolean().default(true),
@@ -310,9 +313,17 @@ export const tenantSchema = z.strictObject({
     tokenSecretName: kubernetesObjectName.optional(),
     /** The tenant's own guardrails, over `fluxstack:guardrails`. */
     guardrails: guardrailOverridesSchema.optional(),
+    /**
+     * Whether removing the tenant (and with it its namespace and everything in it) needs a confirmation
+     * (`confirmTenantDeletion`). Default: true on clusters the stack keeps (eks, existing), false on throwaway ones.
+     */
+    protect: z.boolean().optional(),
 });
 
+/** A Secret that already exists in the tenant's namespace (made outside the stack). */
 const secretRef = kubernetesObjectName.optional();
+/** A credential of `fluxstack:credentials`, given to the sync's tenant: the program makes its Secret. */
+const credential = kubernetesObjectName.optional();
 
 const gitSourceSchema = z.strictObject({
     kind: z.literal("GitRepository"),
@@ -334,6 +345,7 @@ const gitSourceSchema = z.strictObject({
         )
         .default({ branch: "main" }),
     interval: fluxDuration.default(d.DEFAULT_SOURCE_INTERVAL),
+    credential,
     secretRef,
 });
 
@@ -357,7 +369,10 @@ const ociSourceSchema = z.strictObject({
         )
         .default({ tag: "latest" }),
     interval: fluxDuration.default(d.DEFAULT_SOURCE_INTERVAL),
+    credential,
     secretRef,
+    /** Pull over plain HTTP (a registry without TLS, such as a lab's). */
+    insecure: z.boolean().optional(),
     /** Cloud identity for pulling the artifact (`aws` uses the controller's IRSA / Pod Identity role). */
     provider: z.enum(["generic", "aws", "azure", "gcp"]).optional(),
 });
@@ -381,6 +396,13 @@ export const stackConfigShape = {
     guardrails: guardrailsSchema.prefault({}),
     tenants: z.array(tenantSchema).default([]),
     syncs: z.array(syncSchema).default([]),
+    /**
+     * The protected tenants this change may delete, committed with the change that removes them; `"*"` for all of
+     * them (a whole-stack destroy). Default none.
+     */
+    confirmTenantDeletion: z.array(z.union([kubernetesLabelName, z.literal("*")])).default([]),
+    /** Read entry by entry by the loader (credentialSchema), so that one bad credential does not hide the others. */
+    credentials: z.record(z.string(), credentialSchema).default({}),
 } as const;
 
 export type ClusterConfig = z.output<typeof clusterSchema>;
@@ -391,4 +413,3 @@ export type LabClusterConfig = z.output<typeof labClusterSchema>;
 export type FluxConfig = z.output<typeof fluxSchema>;
 export type TenantConfig = z.output<typeof tenantSchema>;
 export type SyncConfig = z.output<typeof syncSchema>;
-export type SourceConfig = SyncConfig["source"];

@@ -10,12 +10,14 @@ import type {
 import type { CLUSTER_TYPES } from "./defaults";
 import type { GuardrailsConfig } from "./guardrailsSchema";
 import type { ResolvedGuardrails } from "./guardrailChecks";
+import type { CredentialConfig } from "./credentialSchema";
 
 /** A tenant with every default resolved, its guardrails the platform's with its own over them. */
 export interface Tenant extends Omit<TenantConfig, "guardrails"> {
     namespace: string;
     serviceAccount: string;
     guardrails: ResolvedGuardrails;
+    protect: boolean;
 }
 
 /** A sync whose source name is resolved. */
@@ -43,4 +45,8 @@ export interface StackConfig {
     guardrails: GuardrailsConfig;
     tenants: readonly Tenant[];
     syncs: readonly Sync[];
+    /** Protected tenants whose deletion this change confirms (`"*"`: all). */
+    confirmTenantDeletion: readonly string[];
+    /** Credentials by name; their secret parts are SecretValues (they print as [secret]). */
+    credentials: Readonly<Record<string, CredentialConfig>>;
 }

@@ -1,5 +1,5 @@
 // npm run bench: prints tables; not a test. Mock evaluation always; real `pulumi up` vs `kubectl apply` when the
-// e2e toolchain is built (FLUXSTACK_TOOLCHAIN_BIN, or tests/e2e/toolchain.sh --print-bin).
+// e2e toolchain is built (FLUXSTACK_TOOLCHAIN_BIN, or lab/toolchain.sh --print-bin).
 import { execFileSync, spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { realApplyBench } from "./realApply";
@@ -31,15 +31,13 @@ async function main(): Promise<void> {
     mockBench();
     let bin = process.env.FLUXSTACK_TOOLCHAIN_BIN;
     if (!bin) {
-        const probe = spawnSync("bash", [path.join(REPO, "tests", "e2e", "toolchain.sh"), "--print-bin"], {
+        const probe = spawnSync("bash", [path.join(REPO, "lab", "toolchain.sh"), "--print-bin"], {
             encoding: "utf8",
         });
         if (probe.status === 0) bin = probe.stdout.trim();
     }
     if (!bin) {
-        console.log(
-            "\nReal pulumi up vs kubectl apply: skipped, the e2e toolchain is not built (tests/e2e/toolchain.sh)",
-        );
+        console.log("\nReal pulumi up vs kubectl apply: skipped, the e2e toolchain is not built (lab/toolchain.sh)");
         return;
     }
     console.log("\nReal runs on the local control plane (Flux tier installed first; times for the tenants and syncs)");

@@ -2,7 +2,15 @@ import * as assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { DriverError, EXIT, parseArgs } from "../../driver";
 
-const base = { config: {}, json: false, expectNoChanges: false, refresh: false, showSecrets: false };
+const base = {
+    config: {},
+    json: false,
+    expectNoChanges: false,
+    refresh: false,
+    showSecrets: false,
+    breakLock: false,
+    stripFluxFinalizers: false,
+};
 
 describe("parseArgs", () => {
     const good: [string[], NodeJS.ProcessEnv, object][] = [

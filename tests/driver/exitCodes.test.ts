@@ -34,6 +34,24 @@ describe("classify maps failures to exit codes", () => {
             'Invalid stack config (1 problem):\n  - fluxstack:syncs[0].path: must not be empty\n\n  Missing prerequisites (1 problem):\n  - fluxstack:cluster.kindBinary: "kind" is not on PATH',
         ],
         [
+            "a cluster that does not answer, with its endpoint and the step",
+            named(
+                "CommandError",
+                "stderr: error: kubernetes:core/v1:ServiceAccount resource 'tenant-fluxdemo-dev-service-account': Post \"https://127.0.0.1:36175/api/v1/namespaces/fluxdemo-dev/serviceaccounts\": dial tcp 127.0.0.1:36175: connect: connection refused",
+            ),
+            EXIT.clusterUnreachable,
+            "the cluster did not answer at https://127.0.0.1:36175 (at kubernetes:core/v1:ServiceAccount resource 'tenant-fluxdemo-dev-service-account'): connect: connection refused. Nothing after that step ran; once the API server is back, run the same command again: it takes over.",
+        ],
+        [
+            "a cluster that went away mid-request, the step from the resource's URN",
+            named(
+                "CommandError",
+                'stderr: error: resource "urn:pulumi:dev::fluxstack::fluxstack:tenant:Tenant$kubernetes:core/v1:Namespace::tenant-fluxdemo-dev-namespace" was not successfully created by the Kubernetes API server: Patch "https://127.0.0.1:37057/api/v1/namespaces/fluxdemo-dev": read tcp 127.0.0.1:38144->127.0.0.1:37057: read: connection reset by peer',
+            ),
+            EXIT.clusterUnreachable,
+            "the cluster did not answer at https://127.0.0.1:37057 (at tenant-fluxdemo-dev-namespace (kubernetes:core/v1:Namespace)): connection reset by peer. Nothing after that step ran; once the API server is back, run the same command again: it takes over.",
+        ],
+        [
             "the program's prerequisite check",
             named(
                 "CommandError",

@@ -81,6 +81,38 @@ describe("driver through the Automation API, with a stand-in pulumi", () => {
         ]);
     });
 
+    it("--json leaves out the SDK's debug diagnostics: they trace RPC responses, secrets in plain text", async () => {
+        const trace = {
+            sequence: 2,
+            timestamp: 1700000002,
+            diagnosticEvent: {
+                prefix: "debug: ",
+                message:
+                    "RegisterResource RPC finished: resource:credential-dev/git-secret; resp: data,,,cGxhaW4tdG9rZW4=",
+                color: "never",
+                severity: "debug",
+            },
+        };
+        const warning = {
+            sequence: 3,
+            timestamp: 1700000003,
+            diagnosticEvent: { message: "careful", color: "never", severity: "warning" },
+        };
+        const events = [step(1, "create", "flux-namespace"), trace, warning];
+        const p = project({ dev: { ...DEV, events: { up: events } } }, { dev: DEV_FILE });
+        assert.equal(await p.run("up", "-s", "dev", "--json"), EXIT.ok, p.err.join(""));
+        const text = p.out.join("");
+        assert.ok(!text.includes("cGxhaW4tdG9rZW4="), text);
+        assert.deepEqual(
+            text
+                .trimEnd()
+                .split("\n")
+                .slice(0, 2)
+                .map((l) => JSON.parse(l)),
+            [events[0], warning],
+        );
+    });
+
     it("without --json, the CLI's own output, then the summary line", async () => {
         const p = project(
             { dev: { ...DEV, events: { up: [step(1, "create", "flux-namespace")] } } },

@@ -1,8 +1,11 @@
 // The dev stack through the real Pulumi CLI, Kubernetes provider and charts, against a real API server.
 import * as assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
+import * as yaml from "js-yaml";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { main } from "../../driver/cli";
 import { deploy, destroy, EXIT, openStack, preview } from "../../driver";
@@ -43,11 +46,49 @@ describe("e2e: the dev stack on a real API server", () => {
     after(() => harness?.stop());
 
     it("1. up creates the releases, the FluxInstance, and the tenant's objects as specified", async () => {
-        const { summary } = await deploy(run());
+        const events: EngineEvent[] = [];
+        const { summary } = await deploy(run({ onEvent: (e) => events.push(e) }));
         assert.equal(summary.failed, 0);
-        // 15, plus the tenant's guardrails: their component and 9 objects (a NetworkPolicy, a quota, a limit range,
-        // three admission policies and their bindings).
-        assert.equal(summary.operations.create, 25);
+        const creates = events.filter((e) => e.resourcePreEvent?.metadata.op === "create");
+        assert.equal(summary.operations.create, creates.length);
+        const created = creates
+            // The engine's own provider for the StackReference the program reads its last outputs with.
+            .filter((e) => e.resourcePreEvent!.metadata.type !== "pulumi:providers:pulumi")
+            .map((e) => e.resourcePreEvent!.metadata.urn.split("::").pop())
+            .sort();
+        const sync = "sync-fluxdemo-dev/flux-dev";
+        const tenant = "tenant-fluxdemo-dev";
+        // The tenant's guardrails, all on by default: their component, a NetworkPolicy, a quota, a limit range, and
+        // three admission policies with their bindings.
+        const g = `${tenant}-guardrails`;
+        assert.deepEqual(created, [
+            "cluster",
+            "cluster-provider",
+            "flux",
+            "flux-instance",
+            "flux-namespace",
+            "flux-operator",
+            "flux-probe-policy",
+            "fluxstack-dev",
+            "fluxstack-tenant-guard",
+            sync,
+            `${sync}-kustomization`,
+            `${sync}-source`,
+            tenant,
+            g,
+            `${g}-isolation`,
+            `${g}-limits`,
+            `${g}-lockdown`,
+            `${g}-lockdown-binding`,
+            `${g}-pod-security`,
+            `${g}-pod-security-binding`,
+            `${g}-quota`,
+            `${g}-sources`,
+            `${g}-sources-binding`,
+            `${tenant}-namespace`,
+            `${tenant}-role-binding`,
+            `${tenant}-service-account`,
+        ]);
         assert.deepEqual(helmReleases(cp, "flux-system"), { "flux-operator": "deployed", flux: "deployed" });
         const instance = getJson(cp, ["fluxinstance", "flux", "-n", "flux-system"]);
         assert.deepEqual([instance.spec.cluster.type, instance.spec.cluster.multitenant], ["kubernetes", true]);
@@ -159,7 +200,7 @@ describe("e2e: the dev stack on a real API server", () => {
         assert.ok(getJson(cp, ["rolebinding", "fluxdemo-dev-reconciler", "-n", "fluxdemo-dev"]));
     });
 
-    it("5. removing a tenant deletes exactly its objects, syncs first", async () => {
+    it("5. removing a tenant: refused unless confirmed (protected on a kept cluster); then exactly its objects go, syncs first", async () => {
         const config = {
             "fluxstack:tenants[1].name": "fluxdemo-stage",
             ...Object.fromEntries(flatten("fluxstack:syncs[1]", stageSync(harness.lab.gitUrl))),
@@ -168,8 +209,40 @@ describe("e2e: the dev stack on a real API server", () => {
         await deploy(run({ config: { ...run().config, ...config } }));
         assert.ok(getJson(cp, ["kustomization", "flux-stage-prod", "-n", "fluxdemo-stage"]));
 
+        // On a cluster the stack keeps, a tenant is protected: taking it out of the config alone changes nothing.
+        const io = quietIo();
+        assert.equal(
+            await main(["up", "--stack", "dev", ...overrideFlags(harness)], process.env, io, ws.projectDir, false),
+            EXIT.badConfig,
+            io.text(),
+        );
+        assert.match(
+            io.text(),
+            /fluxstack:tenants: this change deletes the protected tenant fluxdemo-stage: its namespace and everything in it/,
+        );
+        assert.ok(getJson(cp, ["kustomization", "flux-stage-prod", "-n", "fluxdemo-stage"]), "nothing was deleted");
+        const gate = quietIo();
+        assert.equal(
+            await main(
+                ["preview", "--stack", "dev", "--expect-no-changes", ...overrideFlags(harness)],
+                process.env,
+                gate,
+                ws.projectDir,
+                false,
+            ),
+            EXIT.badConfig,
+            "the drift gate says so plainly",
+        );
+        assert.match(gate.text(), /deletes the protected tenant fluxdemo-stage/);
+
+        // With the deletion confirmed in the same change, the tenant goes, in the order the program keeps.
         const events: EngineEvent[] = [];
-        const { summary } = await deploy(run({ onEvent: (e) => events.push(e) }));
+        const { summary } = await deploy(
+            run({
+                config: { ...run().config, "fluxstack:confirmTenantDeletion[0]": "fluxdemo-stage" },
+                onEvent: (e) => events.push(e),
+            }),
+        );
         const deleted = events
             .filter(
                 (e) =>
@@ -213,8 +286,10 @@ describe("e2e: the dev stack on a real API server", () => {
                 `${first} is deleted before ${then}: ${deleted.join(", ")}`,
             );
         }
-        // FluxSync, Tenant and TenantGuardrails.
-        assert.equal(summary.changes, deleted.length + 3, "plus the three components");
+        // Plus the three components (FluxSync, Tenant and TenantGuardrails), and the guard's list of protected
+        // tenants, updated.
+        assert.deepEqual(summary.operations.update, 1, "the guard");
+        assert.equal(summary.changes, deleted.length + 3 + 1);
         assert.equal(getJson(cp, ["namespace", "fluxdemo-stage"]), undefined);
         assert.ok(getJson(cp, ["kustomization", "flux-dev", "-n", "fluxdemo-dev"]), "the other tenant stays");
     });
@@ -239,9 +314,50 @@ describe("e2e: the dev stack on a real API server", () => {
             /nobody/,
             "the override did not stay",
         );
+
+        // The plain CLI, as a newcomer runs it: the message and the keys, no stack trace, no object dump.
+        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "e2e-bad-")), "Pulumi.dev.yaml");
+        fs.writeFileSync(
+            file,
+            yaml.dump({
+                config: {
+                    "fluxstack:cluster": { source: "existing", kubeconfig: "/nonexistent/kubeconfig" },
+                    "fluxstack:tenants": [{ name: "fluxdemo-dev", namespace: "kube-system" }],
+                },
+            }),
+        );
+        const plain = spawnSync("pulumi", ["preview", "--stack", "dev", "--config-file", file, "--non-interactive"], {
+            cwd: ws.projectDir,
+            env: process.env,
+            encoding: "utf8",
+        });
+        const out = `${plain.stdout}${plain.stderr}`;
+        assert.notEqual(plain.status, 0);
+        assert.match(
+            out,
+            /Invalid stack config \(1 problem\):\n\s+- fluxstack:tenants\[0\]\.namespace: namespace "kube-system" is reserved/,
+        );
+        assert.match(
+            out,
+            /Missing prerequisites \(1 problem\):\n\s+- fluxstack:cluster\.kubeconfig: no kubeconfig at \/nonexistent\/kubeconfig/,
+        );
+        assert.doesNotMatch(out, /unhandled exception|\n\s+at [\w.<]+ \(|problems: \[/, out);
+        assert.equal(out.includes("\u001b["), false, "no colour codes");
     });
 
-    it("7. destroy leaves no tenant namespace and no Helm release", async () => {
+    it("7. destroy asks for the confirmation where tenants are protected; then it leaves no tenant namespace and no Helm release", async () => {
+        const refused = await destroy(run()).then(
+            () => assert.fail("destroy went ahead over a protected tenant"),
+            (e: Error & { code?: number }) => e,
+        );
+        assert.equal(refused.code, EXIT.badConfig, refused.message);
+        assert.match(
+            refused.message,
+            /destroy would delete protected tenants .*confirmTenantDeletion: \["\*"\].*Nothing was deleted/s,
+        );
+        assert.ok(getJson(cp, ["namespace", "fluxdemo-dev"]), "the tenant is still there");
+
+        await deploy(run({ config: { ...run().config, "fluxstack:confirmTenantDeletion[0]": "*" } }));
         const { summary } = await destroy(run());
         assert.equal(summary.failed, 0);
         const namespaces = JSON.parse(cp.kubectl(["get", "namespaces", "-o", "json"])).items.map(

@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { ensureTypeChecked, STAMP } from "../../tools/typeGate";
 
 /** The files a Pulumi run needs, copied so that stack config written by a test never touches the checkout. */
 const PROGRAM_FILES = [
@@ -13,6 +14,8 @@ const PROGRAM_FILES = [
     "Pulumi.eks.yaml",
     "Pulumi.lab.yaml",
     "lab",
+    "tools",
+    "driver",
     "package.json",
     "tsconfig.json",
 ];
@@ -30,6 +33,9 @@ export function e2eWorkspace(repoDir: string, bin: string): E2eWorkspace {
     const projectDir = path.join(root, "project");
     fs.mkdirSync(projectDir);
     for (const f of PROGRAM_FILES) fs.cpSync(path.join(repoDir, f), path.join(projectDir, f), { recursive: true });
+    // The program's type check, once for every copy: the copies' first runs then find their sources passed.
+    ensureTypeChecked(repoDir);
+    fs.cpSync(path.join(repoDir, STAMP), path.join(projectDir, STAMP));
     fs.symlinkSync(path.join(repoDir, "node_modules"), path.join(projectDir, "node_modules"));
     const env: NodeJS.ProcessEnv = {
         ...process.env,
@@ -43,5 +49,9 @@ export function e2eWorkspace(repoDir: string, bin: string): E2eWorkspace {
         PULUMI_SKIP_CONFIRMATIONS: "true",
     };
     fs.mkdirSync(path.join(root, "state"));
-    return { projectDir, env, cleanup: () => fs.rmSync(root, { recursive: true, force: true }) };
+    return {
+        projectDir,
+        env,
+        cleanup: () => (process.env.FLUXSTACK_E2E_KEEP ? undefined : fs.rmSync(root, { recursive: true, force: true })),
+    };
 }

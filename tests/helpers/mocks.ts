@@ -14,9 +14,19 @@ export interface Recorded {
     provider?: string;
     parent?: string;
     deletedWith?: string;
+    /** Whether it is protected (Pulumi refuses to delete it). */
+    protect?: boolean;
+    /** The custom timeouts it was given (e.g. `{delete: "180s"}`). */
+    customTimeouts?: { create?: string; update?: string; delete?: string };
     /** Names of the resources it waits for: explicit dependsOn plus the owners of Outputs in its inputs. */
     dependsOn: Set<string>;
     explicitDependsOn: Set<string>;
+}
+
+/** What the stack's last run exported, as the program's StackReference to itself reads it. Default: a new stack. */
+let previousOutputs: Record<string, unknown> = {};
+export function setPreviousOutputs(outputs: Record<string, unknown>): void {
+    previousOutputs = outputs;
 }
 
 /** Outputs that mocked remote components and data sources return. */
@@ -36,6 +46,7 @@ const REMOTE_STATE: Record<string, (name: string, inputs: any) => Record<string,
         registry: "127.0.0.1:42000",
         apiServer: "https://127.0.0.1:43000",
     }),
+    "pulumi:pulumi:StackReference": () => ({ outputs: previousOutputs, secretOutputNames: [] }),
     "aws:iam/role:Role": (name) => ({ arn: `arn:aws:iam::123456789012:role/${name}`, name }),
 };
 
@@ -90,6 +101,7 @@ export function installMocks(): void {
         "fluxstack",
         "test",
         false,
+        "organization",
     );
 }
 
@@ -161,6 +173,8 @@ export async function record(program: () => unknown): Promise<Map<string, Record
                         provider: await nameOf(opts.provider),
                         parent: await nameOf(args.opts.parent),
                         deletedWith: await nameOf(opts.deletedWith),
+                        customTimeouts: opts.customTimeouts,
+                        protect: opts.protect,
                         dependsOn: new Set([...explicitNames, ...implicitNames]),
                         explicitDependsOn: explicitNames,
                     };

@@ -1,6 +1,13 @@
 import * as assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ConfigError, DEFAULT_DISTRIBUTION, loadStackConfig } from "../../stacks/config";
+import { ConfigError, loadStackConfig } from "../../stacks/config";
+
+/** The instance chart's distribution as the README documents it (written out: the defaults module is what is tested). */
+const DOCUMENTED_DISTRIBUTION = {
+    version: "2.x",
+    registry: "ghcr.io/fluxcd",
+    artifact: "oci://ghcr.io/controlplaneio-fluxcd/flux-operator-manifests:latest",
+};
 import { PROJECT, PROJECT_DIR, toConfigMap } from "../helpers/stackFiles";
 
 const EKS = { source: "eks", name: "lab", region: "eu-north-1", kubernetesVersion: "1.34" };
@@ -47,7 +54,9 @@ const BAD: Case[] = [
         (c) => {
             c.bogus = [];
         },
-        ['fluxstack:bogus: unknown key "bogus" (known keys: cluster, flux, guardrails, tenants, syncs)'],
+        [
+            'fluxstack:bogus: unknown key "bogus" (known keys: cluster, flux, guardrails, tenants, syncs, confirmTenantDeletion, credentials)',
+        ],
     ],
     [
         "misspelt top-level key: one line, not also the missing key or its syncs' unknown tenants",
@@ -85,7 +94,7 @@ const BAD: Case[] = [
             c.tenants[0].owner = "x";
         },
         [
-            'fluxstack:tenants[0].owner: unknown key "owner" (known keys: name, namespace, serviceAccount, clusterRole, tokenSecretName, guardrails)',
+            'fluxstack:tenants[0].owner: unknown key "owner" (known keys: name, namespace, serviceAccount, clusterRole, tokenSecretName, guardrails, protect)',
         ],
     ],
     [
@@ -201,7 +210,7 @@ const BAD: Case[] = [
             c.syncs[0].source.url = "https://user:token@github.com/wolcn/flux-dev";
         },
         [
-            "fluxstack:syncs[0].source.url: must not hold credentials (user:password@): they would be stored in plain text in the GitRepository and in the stack's state; put them in a Secret and name it in source.secretRef",
+            "fluxstack:syncs[0].source.url: must not hold credentials (user:password@): they would be stored in plain text in the GitRepository and in the stack's state; set them as a credential (pulumi config set --secret --path 'fluxstack:credentials.<name>.token') and name it in source.credential",
         ],
     ],
     [
@@ -210,7 +219,7 @@ const BAD: Case[] = [
             c.syncs[0].source.url = "https://ghp_abc@github.com/wolcn/flux-dev";
         },
         [
-            "fluxstack:syncs[0].source.url: must not hold credentials (user:password@): they would be stored in plain text in the GitRepository and in the stack's state; put them in a Secret and name it in source.secretRef",
+            "fluxstack:syncs[0].source.url: must not hold credentials (user:password@): they would be stored in plain text in the GitRepository and in the stack's state; set them as a credential (pulumi config set --secret --path 'fluxstack:credentials.<name>.token') and name it in source.credential",
         ],
     ],
     [
@@ -219,7 +228,7 @@ const BAD: Case[] = [
             c.syncs[0].source.url = "ssh://git:secret@github.com/wolcn/flux-dev";
         },
         [
-            "fluxstack:syncs[0].source.url: must not hold credentials (user:password@): they would be stored in plain text in the GitRepository and in the stack's state; put them in a Secret and name it in source.secretRef",
+            "fluxstack:syncs[0].source.url: must not hold credentials (user:password@): they would be stored in plain text in the GitRepository and in the stack's state; set them as a credential (pulumi config set --secret --path 'fluxstack:credentials.<name>.token') and name it in source.credential",
         ],
     ],
     [
@@ -228,7 +237,7 @@ const BAD: Case[] = [
             c.syncs[0].source = { kind: "OCIRepository", url: "oci://user:pass@ghcr.io/wolcn/kcheck" };
         },
         [
-            "fluxstack:syncs[0].source.url: must not hold credentials (user:password@): they would be stored in plain text in the OCIRepository and in the stack's state; put them in a Secret and name it in source.secretRef",
+            "fluxstack:syncs[0].source.url: must not hold credentials (user:password@): they would be stored in plain text in the OCIRepository and in the stack's state; set them as a credential (pulumi config set --secret --path 'fluxstack:credentials.<name>.password') and name it in source.credential",
         ],
     ],
     [
@@ -1076,6 +1085,15 @@ const BAD: Case[] = [
             "fluxstack:flux.operator.web.allowFrom[0]: must be a Kubernetes DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit",
         ],
     ],
+    [
+        "a confirmed deletion of a tenant that is still configured",
+        (c) => {
+            c.confirmTenantDeletion = ["fluxdemo-dev"];
+        },
+        [
+            'fluxstack:confirmTenantDeletion[0]: confirms deleting "fluxdemo-dev", which is still in fluxstack:tenants: take it out of one of them',
+        ],
+    ],
 ];
 
 describe("loadStackConfig rejects bad input with one message per problem", () => {
@@ -1096,7 +1114,7 @@ describe("loadStackConfig rejects bad input with one message per problem", () =>
             name: "ConfigError",
             message: [
                 "Invalid stack config (3 problems):",
-                '  - fluxstack:bogus: unknown key "bogus" (known keys: cluster, flux, guardrails, tenants, syncs)',
+                '  - fluxstack:bogus: unknown key "bogus" (known keys: cluster, flux, guardrails, tenants, syncs, confirmTenantDeletion, credentials)',
                 "  - fluxstack:syncs[0].path: must not be empty",
                 '  - fluxstack:syncs[0].tenant: unknown tenant "nobody" (tenants: fluxdemo-dev)',
             ].join("\n"),
@@ -1268,6 +1286,17 @@ describe("loadStackConfig resolves a lab's defaults", () => {
         assert.equal(bin({ FLUXSTACK_TOOLCHAIN_DIR: "/tc" }), "/tc/bin");
     });
 
+    it("protects tenants on clusters the stack keeps (existing, eks), not on throwaway ones (kind, lab), unless told", () => {
+        const protect = (cluster: Record<string, unknown>, tenant: Record<string, unknown> = {}) =>
+            load({ ...base(), cluster, tenants: [{ name: "fluxdemo-dev", ...tenant }] }).tenants[0].protect;
+        assert.equal(protect({ source: "existing" }), true);
+        assert.equal(protect(EKS), true);
+        assert.equal(protect({ source: "kind" }), false);
+        assert.equal(protect({ source: "lab" }), false);
+        assert.equal(protect({ source: "existing" }, { protect: false }), false);
+        assert.equal(protect({ source: "kind" }, { protect: true }), true);
+    });
+
     it("waits for syncs on a lab only, unless told", () => {
         assert.equal(load(base()).flux.waitForSyncs, false);
         assert.equal(load({ ...base(), flux: { waitForSyncs: true } }).flux.waitForSyncs, true);
@@ -1298,6 +1327,8 @@ describe("loadStackConfig fills in defaults", () => {
                 serviceAccount: "fluxdemo-dev",
                 clusterRole: "edit",
                 guardrails: DEFAULT_GUARDRAILS,
+                // An existing cluster is kept: removing a tenant from it takes a confirmation.
+                protect: true,
             },
         ]);
         assert.deepEqual(config.syncs[0], {
@@ -1315,7 +1346,7 @@ describe("loadStackConfig fills in defaults", () => {
             interval: "30m0s",
         });
         assert.equal(config.flux.namespace, "flux-system");
-        assert.deepEqual(config.flux.instance.distribution, DEFAULT_DISTRIBUTION);
+        assert.deepEqual(config.flux.instance.distribution, DOCUMENTED_DISTRIBUTION);
         assert.equal(config.flux.instance.clusterType, "kubernetes");
         assert.equal(config.flux.operator.multitenancy, true);
         assert.deepEqual(config.flux.charts, {
@@ -1404,7 +1435,7 @@ describe("loadStackConfig fills in defaults", () => {
 
     it("accepts an empty artifact (manifests embedded in the operator)", () => {
         const config = load({ ...base(), flux: { instance: { distribution: { artifact: "" } } } });
-        assert.deepEqual(config.flux.instance.distribution, { ...DEFAULT_DISTRIBUTION, artifact: "" });
+        assert.deepEqual(config.flux.instance.distribution, { ...DOCUMENTED_DISTRIBUTION, artifact: "" });
     });
 
     it("leaves other namespaces' keys alone and freezes the result", () => {

@@ -10,6 +10,9 @@ installMocks();
 // The program loads only now, after the mocks (a static import would be hoisted above installMocks()).
 const program = import("../helpers/platform");
 
+/** The owner annotation every object the program makes carries (project/stack; the mocks' stack is "test"). */
+const OWNER = { "fluxstack.dev/owner": "fluxstack/test" };
+
 const CLUSTER_RESOURCE: Record<string, string | undefined> = {
     dev: undefined,
     kind: "cluster-kind",
@@ -39,6 +42,7 @@ function expectedInCluster(
         ["flux-probe-policy", "kubernetes:networking.k8s.io/v1:NetworkPolicy"],
         ["flux-operator", "kubernetes:helm.sh/v3:Release"],
         ["flux-instance", "kubernetes:helm.sh/v3:Release"],
+        ["fluxstack-tenant-guard", "kubernetes:core/v1:ConfigMap"],
         ...tenants.flatMap((t): [string, string][] => [
             [`tenant-${t}-namespace`, "kubernetes:core/v1:Namespace"],
             [`tenant-${t}-service-account`, "kubernetes:core/v1:ServiceAccount"],
@@ -126,6 +130,22 @@ for (const [stack, expected] of Object.entries(STACKS)) {
             assert.deepEqual(inCluster.map((r) => [r.name, r.type]).sort(), [...expected].sort());
         });
 
+        it("marks every object it makes as this stack's (owner annotation), Helm releases aside", () => {
+            for (const r of inCluster.filter((r) => !r.type.startsWith("kubernetes:helm.sh/"))) {
+                assert.equal(r.inputs.metadata?.annotations?.["fluxstack.dev/owner"], "fluxstack/test", r.name);
+            }
+        });
+
+        it("bounds how long a teardown waits on a Flux finalizer (Flux objects, and the namespaces holding them)", () => {
+            const finalized = inCluster.filter((r) =>
+                /:(Namespace|GitRepository|OCIRepository|Kustomization)$/.test(r.type),
+            );
+            assert.ok(finalized.length >= 3);
+            for (const r of finalized) assert.deepEqual(r.customTimeouts, { delete: "180s" }, r.name);
+            for (const r of inCluster.filter((r) => !finalized.includes(r)))
+                assert.equal(r.customTimeouts, undefined, r.name);
+        });
+
         it("puts every Kubernetes resource on the cluster's one provider", () => {
             for (const r of inCluster) assert.equal(r.provider, "cluster-provider", r.name);
             const providers = [...resources.values()].filter((r) => r.type === "pulumi:providers:kubernetes");
@@ -133,6 +153,19 @@ for (const [stack, expected] of Object.entries(STACKS)) {
                 providers.map((p) => p.name),
                 ["cluster-provider"],
             );
+            // A rotated credential updates its Secret in place instead of deleting and re-making it.
+            assert.equal(String(providers[0].inputs.enableSecretMutable), "true");
+            // The protected tenant guard's list is updated in place (a protected object cannot be replaced).
+            assert.equal(String(providers[0].inputs.enableConfigMapMutable), "true");
+        });
+
+        it("never lets the provider adopt an object that already exists (upsertExistingObjects stays off)", () => {
+            // A killed run's objects are taken over by the driver only when they carry this stack's owner
+            // annotation (driver/recovery.ts); an upserting provider (4.29+ with this option) would adopt anything
+            // of the same name, and turn a rename without an alias into a deletion.
+            const provider = [...resources.values()].find((r) => r.type === "pulumi:providers:kubernetes");
+            assert.ok(provider);
+            assert.ok(!/^true$/i.test(String(provider.inputs.upsertExistingObjects ?? "")));
         });
 
         it("deletes in-cluster objects with the cluster only when the stack owns the cluster", () => {
@@ -315,6 +348,7 @@ describe("stack lab: the lab's own servers, processes and waits", async () => {
                 "pulumi.com/deletionPropagationPolicy": "background",
                 "pulumi.com/waitFor": "condition=Ready",
                 "pulumi.com/timeoutSeconds": "300",
+                "fluxstack.dev/owner": "fluxstack/test",
             });
         }
     });
@@ -323,6 +357,25 @@ describe("stack lab: the lab's own servers, processes and waits", async () => {
         const { instance } = get(resources, "flux-instance").inputs.values;
         assert.deepEqual(instance.components, ["source-controller", "kustomize-controller"]);
         assert.equal(instance.distribution.artifact, "");
+    });
+});
+
+describe("the tenant guard: what makes a whole-stack destroy ask first", async () => {
+    const { buildUnderMocks, get, stackConfig } = await program;
+    const guard = async (stack: string, extra: Record<string, string> = {}) =>
+        get((await buildUnderMocks(stackConfig(stack, extra))).resources, "fluxstack-tenant-guard");
+
+    it("is protected, listing the protected tenants, on a cluster the stack keeps", async () => {
+        const g = await guard("dev");
+        assert.equal(g.protect, true);
+        assert.deepEqual(g.inputs.data, { protectedTenants: "fluxdemo-dev" });
+        assert.equal((await guard("eks")).protect, true);
+    });
+
+    it("is not protected on a throwaway cluster, nor once the deletion of every tenant is confirmed", async () => {
+        assert.equal((await guard("kind")).protect, false);
+        assert.equal((await guard("lab")).protect, false);
+        assert.equal((await guard("dev", { "fluxstack:confirmTenantDeletion": JSON.stringify(["*"]) })).protect, false);
     });
 });
 
@@ -355,17 +408,18 @@ describe("stack dev: exact inputs", async () => {
                     "pod-security.kubernetes.io/audit": "restricted",
                     "pod-security.kubernetes.io/audit-version": "latest",
                 },
+                annotations: OWNER,
             },
         });
         assert.deepEqual(get(resources, "tenant-fluxdemo-dev-service-account").inputs, {
             apiVersion: "v1",
             kind: "ServiceAccount",
-            metadata: { name: "fluxdemo-dev", namespace: "fluxdemo-dev", labels },
+            metadata: { name: "fluxdemo-dev", namespace: "fluxdemo-dev", labels, annotations: OWNER },
         });
         assert.deepEqual(get(resources, "tenant-fluxdemo-dev-role-binding").inputs, {
             apiVersion: "rbac.authorization.k8s.io/v1",
             kind: "RoleBinding",
-            metadata: { name: "fluxdemo-dev-reconciler", namespace: "fluxdemo-dev", labels },
+            metadata: { name: "fluxdemo-dev-reconciler", namespace: "fluxdemo-dev", labels, annotations: OWNER },
             roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "edit" },
             subjects: [
                 { apiGroup: "rbac.authorization.k8s.io", kind: "User", name: "gotk:fluxdemo-dev:reconciler" },
@@ -383,7 +437,7 @@ describe("stack dev: exact inputs", async () => {
             metadata: {
                 name: "flux-dev",
                 namespace: "fluxdemo-dev",
-                annotations: { "pulumi.com/deletionPropagationPolicy": "background" },
+                annotations: { "pulumi.com/deletionPropagationPolicy": "background", ...OWNER },
             },
             spec: { interval: "1m0s", ref: { branch: "main" }, url: "https://github.com/wolcn/flux-dev" },
         });
@@ -394,7 +448,7 @@ describe("stack dev: exact inputs", async () => {
             metadata: {
                 name: "flux-dev",
                 namespace: "fluxdemo-dev",
-                annotations: { "pulumi.com/deletionPropagationPolicy": "background" },
+                annotations: { "pulumi.com/deletionPropagationPolicy": "background", ...OWNER },
             },
             spec: {
                 interval: "30m0s",

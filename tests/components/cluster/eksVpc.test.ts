@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { subnetCidr } from "../../../components/cluster";
+import { subnetCidr } from "../../../components/cluster/eks";
 
 describe("subnetCidr", () => {
     const cases: [string, number, string][] = [

@@ -62,7 +62,7 @@ describe("kind command lines", () => {
         });
     });
 
-    // The real kind binary: $KIND_BINARY, the e2e toolchain's (tests/e2e/toolchain.sh), or one on PATH.
+    // The real kind binary: $KIND_BINARY, the e2e toolchain's (lab/toolchain.sh), or one on PATH.
     const toolchain = path.join(
         process.env.FLUXSTACK_TOOLCHAIN_DIR ?? path.join(os.homedir(), ".cache", "fluxstack-toolchain"),
         "bin",
@@ -71,7 +71,7 @@ describe("kind command lines", () => {
     const kind = [process.env.KIND_BINARY, toolchain, "kind"].map((k) => k && localMachine().which(k)).find(Boolean);
     it(
         "use only flags that the real kind accepts",
-        { skip: kind ? false : "no kind binary on PATH (tests/e2e/toolchain.sh builds one)" },
+        { skip: kind ? false : "no kind binary on PATH (lab/toolchain.sh builds one)" },
         () => {
             for (const argv of Object.values(lines)) {
                 const verb = argv.filter((a) => !a.startsWith("-") && !a.startsWith("/")).slice(0, 2);

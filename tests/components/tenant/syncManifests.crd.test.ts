@@ -107,6 +107,37 @@ describe("every Flux object the program renders validates against its CRD", () =
         }
     }
 
+    it("the fields a credential sets: secretRef and provider github (Git); secretRef, certSecretRef, insecure (OCI)", () => {
+        const tenant = { namespace: "team-a", serviceAccount: "team-a" };
+        const git = syncManifests(
+            {
+                name: "app",
+                path: "./",
+                source: { kind: "GitRepository", url: "https://github.com/x/y", secretRef: "app", provider: "github" },
+            },
+            tenant,
+        );
+        const oci = syncManifests(
+            {
+                name: "oci",
+                path: "./",
+                source: {
+                    kind: "OCIRepository",
+                    url: "oci://127.0.0.1:5000/x",
+                    secretRef: "registry",
+                    certSecretRef: "registry-ca",
+                    insecure: true,
+                },
+            },
+            tenant,
+        );
+        assert.deepEqual(validate(git.source), []);
+        assert.deepEqual(validate(oci.source), []);
+        assert.deepEqual((oci.source.spec as any).certSecretRef, { name: "registry-ca" });
+        assert.equal((oci.source.spec as any).insecure, true);
+        assert.equal((git.source.spec as any).provider, "github");
+    });
+
     it("the check can fail: a misspelt field and a bad interval are caught", () => {
         const config = stackConfig("dev");
         const { source, kustomization } = syncManifests(config.syncs[0], config.tenants[0]);
