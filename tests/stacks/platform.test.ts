@@ -549,7 +549,7 @@ describe("options that change the shape", async () => {
         assert.deepEqual(get(resources, "flux-web-policy").inputs, {
             apiVersion: "networking.k8s.io/v1",
             kind: "NetworkPolicy",
-            metadata: { name: "flux-operator-web-ui", namespace: "flux-system" },
+            metadata: { name: "flux-operator-web-ui", namespace: "flux-system", annotations: OWNER },
             spec: {
                 podSelector: {
                     matchLabels: {
