@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { type Cluster, LabCluster } from "../components/cluster";
 import { FluxSystem } from "../components/flux";
 import {
+    caSecretName,
     FluxSync,
     type GuardrailsOptions,
     ownerPrefix,
@@ -66,6 +67,7 @@ export function buildPlatform(config: StackConfig, options: { projectDir?: strin
     // Each tenant, then its syncs (the loader has checked that every sync names a tenant).
     const tenants = config.tenants.map((t) => {
         const syncs = config.syncs.filter((s) => s.tenant === t.name);
+        const given = Object.entries(config.credentials).filter(([, c]) => c.tenants.includes(t.name));
         const tenant = new Tenant(
             `tenant-${t.name}`,
             {
@@ -77,30 +79,32 @@ export function buildPlatform(config: StackConfig, options: { projectDir?: strin
                 cluster,
                 fluxInstance: fluxSystem.instance,
                 guardrails: guardrailsOf(t, syncs, cluster),
+                // The Secrets of its credentials (below), held by the lockdown like the rest of the program's.
+                programSecrets: given.flatMap(([name, c]) =>
+                    c.type === "registry" && c.caCert !== undefined ? [name, caSecretName(name)] : [name],
+                ),
             },
             owned,
         );
         // Each credential given to the tenant: its own copy, in its own namespace, keyed by tenant and name.
         const credentials = new Map(
-            Object.entries(config.credentials)
-                .filter(([, c]) => c.tenants.includes(t.name))
-                .map(([name, c]) => {
-                    // A registry login is for the hosts of the OCI sources that name it.
-                    const registries = config.syncs
-                        .filter((s) => s.source.kind === "OCIRepository" && s.source.credential === name)
-                        .map((s) => pulumi.output(sourceUrl(s, cluster)).apply(registryHost));
-                    const credential = new SourceCredential(
-                        `credential-${t.name}/${name}`,
-                        {
-                            name,
-                            credential: credentialSpec(c, registries),
-                            tenant,
-                            cluster,
-                        },
-                        owned,
-                    );
-                    return [name, credential] as const;
-                }),
+            given.map(([name, c]) => {
+                // A registry login is for the hosts of the OCI sources that name it.
+                const registries = config.syncs
+                    .filter((s) => s.source.kind === "OCIRepository" && s.source.credential === name)
+                    .map((s) => pulumi.output(sourceUrl(s, cluster)).apply(registryHost));
+                const credential = new SourceCredential(
+                    `credential-${t.name}/${name}`,
+                    {
+                        name,
+                        credential: credentialSpec(c, registries),
+                        tenant,
+                        cluster,
+                    },
+                    owned,
+                );
+                return [name, credential] as const;
+            }),
         );
         for (const sync of syncs) {
             const { credential, ...source } = sync.source;

@@ -14,6 +14,11 @@ export interface TenantArgs extends TenantOptions {
      * namespace. Default none.
      */
     guardrails?: GuardrailsOptions;
+    /**
+     * The names of the other Secrets the program makes in the namespace (its credentials'): the lockdown keeps the
+     * tenant from changing or deleting them, as it does the token. Default none.
+     */
+    programSecrets?: readonly string[];
 }
 
 /** One tenant: its namespace, the service account its syncs run as, that account's RoleBinding, optional token. */
@@ -68,7 +73,10 @@ export class Tenant extends pulumi.ComponentResource {
                     programObjects: {
                         serviceAccounts: [this.spec.serviceAccount],
                         roleBindings: [manifests.roleBinding.metadata.name],
-                        secrets: manifests.tokenSecret ? [manifests.tokenSecret.metadata.name] : [],
+                        secrets: [
+                            ...(manifests.tokenSecret ? [manifests.tokenSecret.metadata.name] : []),
+                            ...(args.programSecrets ?? []),
+                        ],
                     },
                 },
                 { parent: this },

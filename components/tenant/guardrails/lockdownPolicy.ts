@@ -90,7 +90,7 @@ export function lockdownPolicy(o: {
         ),
         forbidden(
             `!(${resource("serviceaccounts")} || ${resource("secrets")} || (${resource("rolebindings")} && request.name in ${celList(o.programObjects.roleBindings)}))`,
-            `the platform made this object in namespace ${ns} (the tenant's account, binding or token): a tenant may not change or delete it`,
+            `the platform made this object in namespace ${ns} (the tenant's account, binding, token or credentials): a tenant may not change or delete it`,
         ),
         forbidden(
             `!${resource("rolebindings")} || request.operation == 'DELETE' || object.?subjects.orValue([]).all(s, ${tenantSubject})`,
