@@ -26,7 +26,10 @@ const refusedBy = (guardrail: string, ns: string) =>
 const git = (url: string) => ({ kind: "GitRepository", url, interval: "10s" });
 
 /** Scenario 1 and 2 of the demo with the default guardrails, and three tenants that only the suite acts as. */
-function stackConfig(lab: Harness["lab"], change: { devCpu?: string; allowFrom?: string[]; drop?: string } = {}) {
+function stackConfig(
+    lab: Harness["lab"],
+    change: { devCpu?: string; allowFrom?: string[]; drop?: string; confirm?: string[] } = {},
+) {
     const tenants = [
         // Room for the demo app (2 pods of the default 100m/500m) and exactly two of the quota case's pods.
         { name: DEV, guardrails: { quota: { hard: { "requests.cpu": change.devCpu ?? "1", "limits.cpu": "2" } } } },
@@ -44,6 +47,8 @@ function stackConfig(lab: Harness["lab"], change: { devCpu?: string; allowFrom?:
         },
         guardrails: { isolation: { allowFrom: change.allowFrom ?? ["ingress-nginx"] } },
         tenants,
+        // An existing cluster: its tenants are protected, and removing one (or destroying) takes this confirmation.
+        ...(change.confirm ? { confirmTenantDeletion: change.confirm } : {}),
         syncs: [
             // wait: the quota case shows on the Kustomization too; timeout: it fails within the test's patience.
             {
@@ -806,7 +811,9 @@ describe("e2e: tenant guardrails, enforced by the API server while Flux applies 
                 (kind) => getJson(cp, [kind, "-l", `toolkit.fluxcd.io/tenant=${t}`]).items,
             );
         assert.equal(ofTenant(STRICT).length, 6);
-        writeStackFile(h.ws.projectDir, STACK, stackConfig(h.lab, { devCpu: "2", drop: STRICT }));
+        // Confirmed for every tenant ("*"): this up removes team-strict, and it lifts the guard the destroy below
+        // would otherwise stop at (tenants are protected on an existing cluster).
+        writeStackFile(h.ws.projectDir, STACK, stackConfig(h.lab, { devCpu: "2", drop: STRICT, confirm: ["*"] }));
         const up = await deploy(h.run());
         assert.equal(up.summary.failed, 0, up.summary.errors.join("\n"));
         assert.deepEqual(ofTenant(STRICT), []);
