@@ -48,6 +48,11 @@ function markedObjects(cp: Cluster): string[] {
         "networkpolicies.networking.k8s.io",
         "secrets",
         "configmaps",
+        // The tenant's guardrails: its quota and limit range, and the cluster-wide admission policies bound to it.
+        "resourcequotas",
+        "limitranges",
+        "validatingadmissionpolicies.admissionregistration.k8s.io",
+        "validatingadmissionpolicybindings.admissionregistration.k8s.io",
         "gitrepositories.source.toolkit.fluxcd.io",
         "ocirepositories.source.toolkit.fluxcd.io",
         "kustomizations.kustomize.toolkit.fluxcd.io",
