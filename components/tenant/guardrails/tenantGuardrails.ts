@@ -9,6 +9,9 @@ import { DEFAULT_POD_SECURITY, type PodSecurityOptions, podSecurityPolicy } from
 import { LIMIT_RANGE_NAME, limitRangeSpec, QUOTA_NAME, type QuotaOptions, quotaSpec } from "./resourceQuota";
 import { type SourcesOptions, sourcePolicy } from "./sourcePolicy";
 
+/** The provider's annotation for a server-side apply that takes over fields another field manager holds. */
+const PATCH_FORCE = "pulumi.com/patchForce";
+
 /** A tenant's guardrails: each one given is on, each one left out is off. */
 export interface GuardrailsOptions {
     /** A NetworkPolicy admitting ingress from the namespace itself and `allowFrom` only. Default off. */
@@ -96,7 +99,13 @@ export class TenantGuardrails extends pulumi.ComponentResource {
             const policy = new k8s.admissionregistration.v1.ValidatingAdmissionPolicy(
                 `${name}-${key}`,
                 {
-                    metadata: rendered.apply((r) => r.policy.metadata),
+                    // Forced apply: the API server stores matchConstraints whole, with its defaults filled in, so
+                    // a run that finds the policy already there (made by a run killed before it could record it)
+                    // would otherwise conflict with that run's field manager, even on the very same spec.
+                    metadata: rendered.apply((r) => ({
+                        ...r.policy.metadata,
+                        annotations: { ...r.policy.metadata.annotations, [PATCH_FORCE]: "true" },
+                    })),
                     spec: rendered.apply(
                         (r) => r.policy.spec as k8s.types.input.admissionregistration.v1.ValidatingAdmissionPolicySpec,
                     ),

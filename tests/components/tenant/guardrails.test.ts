@@ -132,7 +132,11 @@ describe("a Tenant's guardrails", async () => {
 
     it("locks the platform's objects away from the tenant's identities, and the tenant's RoleBindings to them", () => {
         const { inputs } = get("team-guardrails-lockdown");
-        assert.deepEqual(inputs.metadata, { name: `fluxstack-lockdown-${TENANT}`, labels: LABELS });
+        assert.deepEqual(inputs.metadata, {
+            name: `fluxstack-lockdown-${TENANT}`,
+            labels: LABELS,
+            annotations: { "pulumi.com/patchForce": "true" },
+        });
         const spec = inputs.spec;
         assert.equal(spec.failurePolicy, "Fail");
         assert.deepEqual(spec.matchConditions, [{ name: "tenant-identity", expression: IDENTITY }]);
@@ -204,6 +208,12 @@ describe("a Tenant's guardrails", async () => {
             ],
         );
         assert.match(spec.validations[0].message, /^the NetworkPolicies of namespace team-a are the platform's/);
+    });
+
+    it("applies each policy forced: one a killed run left unrecorded is taken over, not refused (faults.e2e 1c)", () => {
+        for (const p of ["lockdown", "pod-security", "sources"]) {
+            assert.equal(get(`team-guardrails-${p}`).inputs.metadata.annotations["pulumi.com/patchForce"], "true", p);
+        }
     });
 
     it("binds each policy in Deny mode, after the policy exists", () => {
