@@ -40,6 +40,9 @@ export function createCluster(config: StackConfig): Cluster {
                 tags: cluster.tags,
                 fluxIdentity: fluxIdentity.mode === "none" ? undefined : fluxIdentity,
                 fluxNamespace: config.flux.namespace,
+                // Someone relies on NetworkPolicy: a tenant's isolation or the web UI's policy.
+                enforceNetworkPolicy:
+                    config.tenants.some((t) => t.guardrails.isolation.enabled) || config.flux.operator.web.enabled,
             });
         }
         case "lab":

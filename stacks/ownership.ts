@@ -19,7 +19,20 @@ export function stackOwner(): string {
 export function ownerMarker(owner: string): pulumi.ResourceTransformation {
     return (args) => {
         if (!args.type.startsWith("kubernetes:") || args.type.startsWith("kubernetes:helm.sh/")) return undefined;
-        const metadata = (args.props as { metadata?: Record<string, unknown> }).metadata ?? {};
+        const raw: unknown = (args.props as { metadata?: unknown }).metadata;
+        // Metadata rendered as one Output (the guardrails' admission policies, named after the namespace once it
+        // exists): mark it once it resolves. Spreading the Output itself would drop every field.
+        if (pulumi.Output.isInstance(raw)) {
+            const metadata = (raw as pulumi.Output<Record<string, unknown>>).apply((m) => ({
+                ...m,
+                annotations: {
+                    ...((m.annotations as Record<string, string> | undefined) ?? {}),
+                    [OWNER_ANNOTATION]: owner,
+                },
+            }));
+            return { props: { ...args.props, metadata }, opts: args.opts };
+        }
+        const metadata = (raw as Record<string, unknown> | undefined) ?? {};
         const annotations: unknown = metadata.annotations ?? {};
         // The program writes metadata as plain objects (fields may be Outputs): add the key beside the others.
         const marked = pulumi.Output.isInstance(annotations)

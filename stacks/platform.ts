@@ -2,11 +2,19 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { type Cluster, LabCluster } from "../components/cluster";
 import { FluxSystem } from "../components/flux";
-import { FluxSync, registryHost, SourceCredential, Tenant } from "../components/tenant";
+import {
+    caSecretName,
+    FluxSync,
+    type GuardrailsOptions,
+    ownerPrefix,
+    registryHost,
+    SourceCredential,
+    Tenant,
+} from "../components/tenant";
 import { boundedDeletes, ownerMarker, stackOwner } from "./ownership";
 import { tenantDeletionGuard } from "./protection";
 import { createCluster } from "./cluster";
-import type { StackConfig, Sync } from "./config";
+import type { StackConfig, Sync, Tenant as TenantConfig } from "./config";
 import { credentialSpec } from "./credentials";
 
 /** The stack outputs. */
@@ -29,7 +37,8 @@ export interface PlatformOutputs {
 
 /**
  * The whole platform, in order: cluster, then the Flux tier (namespace, probe policy, operator, instance), then
- * each tenant, then each tenant's syncs. Destroy runs the same order backwards. `projectDir`: the folder local
+ * each tenant (namespace, guardrails, account, binding), then each tenant's syncs. Destroy runs the same order
+ * backwards. `projectDir`: the folder local
  * chart directories are relative to.
  */
 export function buildPlatform(config: StackConfig, options: { projectDir?: string } = {}): PlatformOutputs {
@@ -57,6 +66,8 @@ export function buildPlatform(config: StackConfig, options: { projectDir?: strin
 
     // Each tenant, then its syncs (the loader has checked that every sync names a tenant).
     const tenants = config.tenants.map((t) => {
+        const syncs = config.syncs.filter((s) => s.tenant === t.name);
+        const given = Object.entries(config.credentials).filter(([, c]) => c.tenants.includes(t.name));
         const tenant = new Tenant(
             `tenant-${t.name}`,
             {
@@ -67,32 +78,34 @@ export function buildPlatform(config: StackConfig, options: { projectDir?: strin
                 tokenSecretName: t.tokenSecretName,
                 cluster,
                 fluxInstance: fluxSystem.instance,
+                guardrails: guardrailsOf(t, syncs, cluster),
+                // The Secrets of its credentials (below), held by the lockdown like the rest of the program's.
+                programSecrets: given.flatMap(([name, c]) =>
+                    c.type === "registry" && c.caCert !== undefined ? [name, caSecretName(name)] : [name],
+                ),
             },
             owned,
         );
         // Each credential given to the tenant: its own copy, in its own namespace, keyed by tenant and name.
         const credentials = new Map(
-            Object.entries(config.credentials)
-                .filter(([, c]) => c.tenants.includes(t.name))
-                .map(([name, c]) => {
-                    // A registry login is for the hosts of the OCI sources that name it.
-                    const registries = config.syncs
-                        .filter((s) => s.source.kind === "OCIRepository" && s.source.credential === name)
-                        .map((s) => pulumi.output(sourceUrl(s, cluster)).apply(registryHost));
-                    const credential = new SourceCredential(
-                        `credential-${t.name}/${name}`,
-                        {
-                            name,
-                            credential: credentialSpec(c, registries),
-                            tenant,
-                            cluster,
-                        },
-                        owned,
-                    );
-                    return [name, credential] as const;
-                }),
+            given.map(([name, c]) => {
+                // A registry login is for the hosts of the OCI sources that name it.
+                const registries = config.syncs
+                    .filter((s) => s.source.kind === "OCIRepository" && s.source.credential === name)
+                    .map((s) => pulumi.output(sourceUrl(s, cluster)).apply(registryHost));
+                const credential = new SourceCredential(
+                    `credential-${t.name}/${name}`,
+                    {
+                        name,
+                        credential: credentialSpec(c, registries),
+                        tenant,
+                        cluster,
+                    },
+                    owned,
+                );
+                return [name, credential] as const;
+            }),
         );
-        const syncs = config.syncs.filter((s) => s.tenant === t.name);
         for (const sync of syncs) {
             const { credential, ...source } = sync.source;
             // Keyed by tenant and name: adding a sync or tenant never renames another.
@@ -131,6 +144,26 @@ export function buildPlatform(config: StackConfig, options: { projectDir?: strin
         fluxNamespace: fluxSystem.namespaceName,
         tenants: Object.fromEntries(tenants),
         lab: cluster instanceof LabCluster ? labOutputs(cluster) : undefined,
+    };
+}
+
+/** A tenant's guardrails as the component takes them: the ones switched on, with the stack's defaults filled in. */
+function guardrailsOf(t: TenantConfig, syncs: readonly Sync[], cluster: Cluster): GuardrailsOptions {
+    const g = t.guardrails;
+    // By default a tenant may add sources under the owners of its own syncs (lab:// URLs once the lab resolves them).
+    const ownerPrefixes = pulumi
+        .all(syncs.map((s) => sourceUrl(s, cluster)))
+        .apply((urls) => [...new Set(urls.map(ownerPrefix))]);
+    return {
+        isolation: g.isolation.enabled ? { allowFrom: g.isolation.allowFrom } : undefined,
+        lockdown: g.lockdown.enabled ? {} : undefined,
+        quota: g.quota.enabled
+            ? { hard: g.quota.hard, defaultRequest: g.quota.defaultRequest, defaultLimit: g.quota.defaultLimit }
+            : undefined,
+        podSecurity: g.podSecurity.enabled
+            ? { enforce: g.podSecurity.enforce, warn: g.podSecurity.warn, audit: g.podSecurity.audit }
+            : undefined,
+        sources: g.sources.enabled ? { allowedPrefixes: g.sources.allowedPrefixes ?? ownerPrefixes } : undefined,
     };
 }
 

@@ -75,6 +75,11 @@ export interface EksClusterArgs {
     fluxIdentity?: FluxIdentityOptions;
     /** The Flux namespace, for the controllers' identity. Default `flux-system`. */
     fluxNamespace?: string;
+    /**
+     * Have the VPC CNI enforce NetworkPolicy objects (its add-on's `enableNetworkPolicy`, which runs its network
+     * policy agent on every node). Without it the CNI ignores them: policies exist and guard nothing. Default `false`.
+     */
+    enforceNetworkPolicy?: boolean;
 }
 
 /** An EKS cluster (API authentication, access entries), its managed node group, VPC and Kubernetes provider. */
@@ -178,6 +183,10 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
                     ]),
                 ),
                 createOidcProvider: args.fluxIdentity?.mode === "irsa",
+                // The VPC CNI as an EKS add-on made by this component (not the cluster's default one), so that its
+                // configuration is ours to set.
+                useDefaultVpcCni: false,
+                vpcCniOptions: args.enforceNetworkPolicy ? { enableNetworkPolicy: true } : undefined,
                 tags,
             },
             { parent: this, providers: { aws: awsProvider } },

@@ -10,6 +10,7 @@ import {
     operatorValues,
 } from "./helmValues";
 import { PROBE_POLICY_NAME, type ProbePolicyOptions, probePolicySpec } from "./probePolicy";
+import { WEB_POLICY_NAME, webPolicySpec } from "./webPolicy";
 
 /** The release names are fixed: the instance chart's health-check Job runs as the `flux-operator` account. */
 export const OPERATOR_RELEASE = "flux-operator";
@@ -35,12 +36,14 @@ export interface FluxSystemArgs {
 }
 
 /**
- * The shared Flux tier: its namespace, the optional probe policy, the Flux Operator and the Flux instance,
- * created in that order (and destroyed in reverse).
+ * The shared Flux tier: its namespace, the optional probe policy (and the web UI's, when the UI is on), the Flux
+ * Operator and the Flux instance, created in that order (and destroyed in reverse).
  */
 export class FluxSystem extends pulumi.ComponentResource {
     public readonly namespace: k8s.core.v1.Namespace;
     public readonly probePolicy?: k8s.networking.v1.NetworkPolicy;
+    /** The web UI's NetworkPolicy, when the UI is on. */
+    public readonly webPolicy?: k8s.networking.v1.NetworkPolicy;
     public readonly operator: k8s.helm.v3.Release;
     public readonly instance: k8s.helm.v3.Release;
     /** The Flux namespace's name, known once it exists. */
@@ -66,6 +69,17 @@ export class FluxSystem extends pulumi.ComponentResource {
                 {
                     metadata: { name: PROBE_POLICY_NAME, namespace: this.namespaceName },
                     spec: probePolicySpec(namespace, probePolicy.cidrs, probePolicy.ports),
+                },
+                inCluster(cluster, this),
+            );
+        }
+
+        if (operator.web?.enabled) {
+            this.webPolicy = new k8s.networking.v1.NetworkPolicy(
+                `${name}-web-policy`,
+                {
+                    metadata: { name: WEB_POLICY_NAME, namespace: this.namespaceName },
+                    spec: webPolicySpec(OPERATOR_RELEASE, operator.web.allowFrom),
                 },
                 inCluster(cluster, this),
             );
@@ -101,9 +115,9 @@ export class FluxSystem extends pulumi.ComponentResource {
             chart: "flux-operator",
             values: operatorValues(operator),
             timeoutSeconds: operator.timeoutSeconds ?? DEFAULT_RELEASE_TIMEOUT_SECONDS,
-            // Under a mesh the operator's probes only pass once the policy exists; before it, the release would
-            // wait until its timeout and fail.
-            dependsOn: this.probePolicy ? [this.probePolicy] : [],
+            // Under a mesh the operator's probes only pass once the probe policy exists; before it, the release would
+            // wait until its timeout and fail. The web UI is never served before its policy holds.
+            dependsOn: [this.probePolicy, this.webPolicy].filter((p): p is k8s.networking.v1.NetworkPolicy => !!p),
         });
 
         this.instance = release({
@@ -120,6 +134,7 @@ export class FluxSystem extends pulumi.ComponentResource {
         this.registerOutputs({
             namespace: this.namespace,
             probePolicy: this.probePolicy,
+            webPolicy: this.webPolicy,
             operator: this.operator,
             instance: this.instance,
             namespaceName: this.namespaceName,

@@ -1,4 +1,5 @@
 import type { KustomizePatch } from "../shared";
+import type { WebUiOptions } from "./webPolicy";
 
 /** How long Helm waits for a release to become ready, in seconds, unless told otherwise. */
 export const DEFAULT_RELEASE_TIMEOUT_SECONDS = 600;
@@ -37,6 +38,8 @@ export interface FluxOperatorOptions {
     multitenancy?: boolean;
     /** How long Helm waits for the release to be ready, in seconds. Default `600`. */
     timeoutSeconds?: number;
+    /** The operator's web UI. Default off. */
+    web?: WebUiOptions;
 }
 
 /** The Flux instance release: one FluxInstance, which the operator turns into the Flux controllers. */
@@ -65,7 +68,12 @@ export interface FluxInstanceOptions {
 
 /** Values for the flux-operator chart (checked against its values.schema.json in the tests). */
 export function operatorValues(operator: FluxOperatorOptions = {}): Record<string, unknown> {
-    return { multitenancy: { enabled: operator.multitenancy ?? true } };
+    return {
+        multitenancy: { enabled: operator.multitenancy ?? true },
+        // The chart serves the UI by default and opens it to every namespace; here it is off unless asked for, and
+        // then FluxSystem's own policy opens it to the named namespaces only.
+        web: operator.web?.enabled ? { enabled: true, networkPolicy: { create: false } } : { enabled: false },
+    };
 }
 
 /** Values for the flux-instance chart (checked against its values.schema.json in the tests). */

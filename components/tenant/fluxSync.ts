@@ -52,6 +52,8 @@ export class FluxSync extends pulumi.ComponentResource {
         super("fluxstack:tenant:FluxSync", name, {}, opts);
         const { cluster, credential, tenant } = args;
         const manifests = syncManifests({ ...args, source: withCredential(args.source, credential) }, tenant.spec);
+        // Nothing of a sync exists before the tenant's guardrails hold; on destroy it goes while they still do.
+        const guardrails = tenant.guardrails ? [tenant.guardrails] : [];
 
         this.source = new k8s.apiextensions.CustomResource(
             `${name}-source`,
@@ -72,6 +74,7 @@ export class FluxSync extends pulumi.ComponentResource {
                     args.fluxInstance,
                     ...(credential ? [credential.secret] : []),
                     ...(credential?.caSecret ? [credential.caSecret] : []),
+                    ...guardrails,
                 ],
             }),
         );
@@ -90,7 +93,7 @@ export class FluxSync extends pulumi.ComponentResource {
                 // It runs as the tenant's account: the account and its binding must exist first, and on destroy must
                 // outlive it, because the controller prunes the synced objects as that account. It reads the source's
                 // artifact, so it follows the source and, through it, the credential's Secrets (and goes before them).
-                dependsOn: [args.fluxInstance, this.source, tenant.serviceAccount, tenant.roleBinding],
+                dependsOn: [args.fluxInstance, this.source, tenant.serviceAccount, tenant.roleBinding, ...guardrails],
             }),
         );
 

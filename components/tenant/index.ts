@@ -4,3 +4,4 @@ export * from "./sourceCredential";
 export * from "./syncManifests";
 export * from "./tenant";
 export * from "./tenantManifests";
+export * from "./guardrails";

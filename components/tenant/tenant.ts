@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { type ClusterScope, inCluster } from "../shared";
+import { type GuardrailsOptions, identitiesOf, podSecurityLabels, type Subject, TenantGuardrails } from "./guardrails";
 import { resolveTenant, type TenantOptions, type TenantSpec, tenantManifests } from "./tenantManifests";
 
 export interface TenantArgs extends TenantOptions {
@@ -8,6 +9,16 @@ export interface TenantArgs extends TenantOptions {
     cluster: ClusterScope;
     /** The Flux instance: tenants come after it, so that on destroy they are removed before it. Required. */
     fluxInstance: pulumi.Resource;
+    /**
+     * The tenant's guardrails (see TenantGuardrails): each one given is on. Its Pod Security levels also label the
+     * namespace. Default none.
+     */
+    guardrails?: GuardrailsOptions;
+    /**
+     * The names of the other Secrets the program makes in the namespace (its credentials'): the lockdown keeps the
+     * tenant from changing or deleting them, as it does the token. Default none.
+     */
+    programSecrets?: readonly string[];
 }
 
 /** One tenant: its namespace, the service account its syncs run as, that account's RoleBinding, optional token. */
@@ -18,6 +29,8 @@ export class Tenant extends pulumi.ComponentResource {
     public readonly serviceAccount: k8s.core.v1.ServiceAccount;
     public readonly roleBinding: k8s.rbac.v1.RoleBinding;
     public readonly tokenSecret?: k8s.core.v1.Secret;
+    /** Its guardrails, when any is on: they exist before the tenant is granted its role. */
+    public readonly guardrails?: TenantGuardrails;
     /** The namespace's name, known once it exists. */
     public readonly namespaceName: pulumi.Output<string>;
 
@@ -25,7 +38,11 @@ export class Tenant extends pulumi.ComponentResource {
         super("fluxstack:tenant:Tenant", name, {}, opts);
         const { cluster } = args;
         this.spec = resolveTenant(args);
-        const manifests = tenantManifests(this.spec);
+        const guardrails = args.guardrails ?? {};
+        const manifests = tenantManifests(
+            this.spec,
+            guardrails.podSecurity ? podSecurityLabels(guardrails.podSecurity) : {},
+        );
 
         this.namespace = new k8s.core.v1.Namespace(
             `${name}-namespace`,
@@ -43,6 +60,29 @@ export class Tenant extends pulumi.ComponentResource {
             namespace: this.namespaceName,
         });
 
+        const { roleRef, subjects } = manifests.roleBinding as unknown as k8s.rbac.v1.RoleBindingArgs;
+        if (Object.values(guardrails).some((g) => g !== undefined)) {
+            this.guardrails = new TenantGuardrails(
+                `${name}-guardrails`,
+                {
+                    ...guardrails,
+                    cluster,
+                    tenant: this.spec.name,
+                    namespace: this.namespaceName,
+                    identities: identitiesOf(this.spec.namespace, subjects as Subject[]),
+                    programObjects: {
+                        serviceAccounts: [this.spec.serviceAccount],
+                        roleBindings: [manifests.roleBinding.metadata.name],
+                        secrets: [
+                            ...(manifests.tokenSecret ? [manifests.tokenSecret.metadata.name] : []),
+                            ...(args.programSecrets ?? []),
+                        ],
+                    },
+                },
+                { parent: this },
+            );
+        }
+
         this.serviceAccount = new k8s.core.v1.ServiceAccount(
             `${name}-service-account`,
             {
@@ -51,7 +91,6 @@ export class Tenant extends pulumi.ComponentResource {
             inCluster(cluster, this),
         );
 
-        const { roleRef, subjects } = manifests.roleBinding as unknown as k8s.rbac.v1.RoleBindingArgs;
         this.roleBinding = new k8s.rbac.v1.RoleBinding(
             `${name}-role-binding`,
             {
@@ -60,8 +99,9 @@ export class Tenant extends pulumi.ComponentResource {
                 subjects,
             },
             inCluster(cluster, this, {
-                // Binds the account by name, so it must exist first (and be deleted after the binding).
-                dependsOn: [this.serviceAccount],
+                // Binds the account by name, so it must exist first (and be deleted after the binding). The tenant
+                // gets its rights only once its guardrails hold, and loses them before they go.
+                dependsOn: [this.serviceAccount, ...(this.guardrails ? [this.guardrails] : [])],
             }),
         );
 
@@ -85,6 +125,7 @@ export class Tenant extends pulumi.ComponentResource {
             serviceAccount: this.serviceAccount,
             roleBinding: this.roleBinding,
             tokenSecret: this.tokenSecret,
+            guardrails: this.guardrails,
             namespaceName: this.namespaceName,
         });
     }

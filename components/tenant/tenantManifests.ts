@@ -47,8 +47,14 @@ export function resolveTenant(tenant: TenantOptions): TenantSpec {
     };
 }
 
-/** The objects of one tenant, as the demo's `1_tenant.yaml` has them (with the bound role configurable). */
-export function tenantManifests(options: TenantOptions): {
+/**
+ * The objects of one tenant, as the demo's `1_tenant.yaml` has them (with the bound role configurable);
+ * `namespaceLabels` are added to the namespace's own (the Pod Security labels of its guardrails).
+ */
+export function tenantManifests(
+    options: TenantOptions,
+    namespaceLabels: Readonly<Record<string, string>> = {},
+): {
     namespace: Manifest;
     serviceAccount: Manifest;
     roleBinding: Manifest;
@@ -57,7 +63,11 @@ export function tenantManifests(options: TenantOptions): {
     const tenant = resolveTenant(options);
     const labels = { [TENANT_LABEL]: tenant.name };
     return {
-        namespace: { apiVersion: "v1", kind: "Namespace", metadata: { name: tenant.namespace, labels } },
+        namespace: {
+            apiVersion: "v1",
+            kind: "Namespace",
+            metadata: { name: tenant.namespace, labels: { ...labels, ...namespaceLabels } },
+        },
         serviceAccount: {
             apiVersion: "v1",
             kind: "ServiceAccount",

@@ -4,4 +4,6 @@ export * from "./errors";
 export * from "./load";
 export * from "./schema";
 export * from "./stackConfig";
+export * from "./guardrailChecks";
+export * from "./guardrailsSchema";
 export * from "./secretValue";

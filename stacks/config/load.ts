@@ -5,6 +5,8 @@ import type { z } from "zod";
 import { credentialChecks } from "./credentialChecks";
 import { type CredentialConfig, credentialSchema } from "./credentialSchema";
 import { crossCheck, type Indexed, type IndexedTenant } from "./crossChecks";
+import { guardrailChecks, resolveGuardrails } from "./guardrailChecks";
+import { guardrailsSchema } from "./guardrailsSchema";
 import { platformChecks } from "./platformChecks";
 import { ConfigError, type ConfigProblem, PrerequisiteError } from "./errors";
 import { parseWith, unknownKey } from "./messages";
@@ -64,17 +66,25 @@ export function loadStackConfig(
 
     const cluster = parseKey("cluster", values, prefix, problems);
     const flux = labDefaults(cluster, parseKey("flux", values, prefix, problems), values.get("flux"));
-    const tenants = parseList("tenants", values, prefix, problems)?.map(({ index, value: t }): IndexedTenant => ({
-        index,
-        value: {
-            ...t,
-            namespace: t.namespace ?? t.name,
-            serviceAccount: t.serviceAccount ?? t.name,
-            // A cluster the stack keeps holds data worth a confirmation; a throwaway one does not.
-            protect: t.protect ?? (cluster?.source === "eks" || cluster?.source === "existing"),
-        },
-        namespaceFrom: t.namespace === undefined ? "name" : "namespace",
-    }));
+    const guardrails = parseKey("guardrails", values, prefix, problems);
+    // A tenant's guardrails start from the platform's; when those are wrong (reported), from the defaults.
+    const platformGuardrails = guardrails ?? guardrailsSchema.parse({});
+    const parsedTenants = parseList("tenants", values, prefix, problems);
+    const tenants = parsedTenants?.map(({ index, value: t }): IndexedTenant => {
+        const { guardrails: own, ...rest } = t;
+        return {
+            index,
+            value: {
+                ...rest,
+                namespace: t.namespace ?? t.name,
+                serviceAccount: t.serviceAccount ?? t.name,
+                // A cluster the stack keeps holds data worth a confirmation; a throwaway one does not.
+                protect: t.protect ?? (cluster?.source === "eks" || cluster?.source === "existing"),
+                guardrails: resolveGuardrails(platformGuardrails, own),
+            },
+            namespaceFrom: t.namespace === undefined ? "name" : "namespace",
+        };
+    });
     const syncs = parseList("syncs", values, prefix, problems)?.map(({ index, value: s }): Indexed<Sync> => ({
         index,
         value: { ...s, source: { ...s.source, name: s.source.name ?? s.name } },
@@ -115,13 +125,28 @@ export function loadStackConfig(
         }),
     );
     problems.push(...platformChecks(project, cluster, flux, syncs));
+    problems.push(
+        ...guardrailChecks(
+            project,
+            guardrails,
+            (parsedTenants ?? []).map(({ index, value: t }) => ({
+                index,
+                value: {
+                    name: t.name,
+                    clusterRole: t.clusterRole,
+                    own: t.guardrails,
+                    guardrails: resolveGuardrails(platformGuardrails, t.guardrails),
+                },
+            })),
+        ),
+    );
     if (flux?.charts.source === "local")
         problems.push(...checkLocalCharts(flux.charts.directory, options.projectDir, prefix));
 
     const resolvedCluster = resolveCluster(cluster, options);
     const missing = resolvedCluster ? (options.checkMachine?.({ project, cluster: resolvedCluster }) ?? []) : [];
 
-    if (problems.length > 0 || !resolvedCluster || !flux || !tenants || !syncs || !confirmTenantDeletion)
+    if (problems.length > 0 || !resolvedCluster || !flux || !guardrails || !tenants || !syncs || !confirmTenantDeletion)
         throw new ConfigError(problems, missing);
     if (missing.length > 0) throw new PrerequisiteError(missing);
     const clusterType = flux.instance.clusterType ?? (resolvedCluster.source === "eks" ? "aws" : "kubernetes");
@@ -133,6 +158,7 @@ export function loadStackConfig(
             instance: { ...flux.instance, clusterType },
             waitForSyncs: flux.waitForSyncs ?? resolvedCluster.source === "lab",
         },
+        guardrails,
         tenants: tenants.map((t) => t.value),
         syncs: syncs.map((s) => s.value),
         confirmTenantDeletion,

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { AVAILABILITY_ZONES } from "./awsRegions";
 import { credentialSchema } from "./credentialSchema";
 import * as d from "./defaults";
+import { guardrailOverridesSchema, guardrailsSchema } from "./guardrailsSchema";
 import {
     awsTags,
     ec2InstanceType,
@@ -226,6 +227,18 @@ export const fluxSchema = z.strictObject({
         .strictObject({
             multitenancy: z.boolean().default(true),
             timeoutSeconds: z.int().min(30).default(d.DEFAULT_RELEASE_TIMEOUT_SECONDS),
+            /** The operator's web UI: off, or on and reachable from the named namespaces only. */
+            web: z
+                .strictObject({
+                    enabled: z.boolean().default(false),
+                    allowFrom: unique(z.array(kubernetesLabelName)).default([]),
+                })
+                .refine((w) => w.enabled || w.allowFrom.length === 0, {
+                    error: "allowFrom opens the web UI to namespaces, so it needs enabled: true",
+                    path: ["allowFrom"],
+                    ...whenClean,
+                })
+                .prefault({}),
         })
         .prefault({}),
     instance: z
@@ -298,6 +311,8 @@ export const tenantSchema = z.strictObject({
     clusterRole: kubernetesObjectName.default(d.DEFAULT_TENANT_CLUSTER_ROLE),
     /** When set, a long-lived service-account token Secret of this name is made (the demo's `dev` Secret). */
     tokenSecretName: kubernetesObjectName.optional(),
+    /** The tenant's own guardrails, over `fluxstack:guardrails`. */
+    guardrails: guardrailOverridesSchema.optional(),
     /**
      * Whether removing the tenant (and with it its namespace and everything in it) needs a confirmation
      * (`confirmTenantDeletion`). Default: true on clusters the stack keeps (eks, existing), false on throwaway ones.
@@ -378,6 +393,7 @@ export const syncSchema = z.strictObject({
 export const stackConfigShape = {
     cluster: clusterSchema,
     flux: fluxSchema.prefault({}),
+    guardrails: guardrailsSchema.prefault({}),
     tenants: z.array(tenantSchema).default([]),
     syncs: z.array(syncSchema).default([]),
     /**

@@ -8,12 +8,15 @@ import type {
     TenantConfig,
 } from "./schema";
 import type { CLUSTER_TYPES } from "./defaults";
+import type { GuardrailsConfig } from "./guardrailsSchema";
+import type { ResolvedGuardrails } from "./guardrailChecks";
 import type { CredentialConfig } from "./credentialSchema";
 
-/** A tenant with every default resolved. */
-export interface Tenant extends TenantConfig {
+/** A tenant with every default resolved, its guardrails the platform's with its own over them. */
+export interface Tenant extends Omit<TenantConfig, "guardrails"> {
     namespace: string;
     serviceAccount: string;
+    guardrails: ResolvedGuardrails;
     protect: boolean;
 }
 
@@ -38,6 +41,8 @@ export interface StackConfig {
         instance: FluxConfig["instance"] & { clusterType: (typeof CLUSTER_TYPES)[number] };
         waitForSyncs: boolean;
     };
+    /** The platform-wide guardrails, as each tenant starts from them. */
+    guardrails: GuardrailsConfig;
     tenants: readonly Tenant[];
     syncs: readonly Sync[];
     /** Protected tenants whose deletion this change confirms (`"*"`: all). */

@@ -52,6 +52,7 @@ describe("every component registers each output it exposes", async () => {
             "fluxstack:flux:FluxSystem",
             "fluxstack:tenant:FluxSync",
             "fluxstack:tenant:Tenant",
+            "fluxstack:tenant:TenantGuardrails",
         ]);
     });
 

@@ -1,6 +1,7 @@
 // The unhappy paths a platform run from CI meets: a cancelled job kills `up` in the middle, the driver is
 // interrupted, the Flux controllers are down when someone tears down, the API server goes away mid-run.
 import * as assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -48,6 +49,11 @@ function markedObjects(cp: Cluster): string[] {
         "networkpolicies.networking.k8s.io",
         "secrets",
         "configmaps",
+        // The tenant's guardrails: its quota and limit range, and the cluster-wide admission policies bound to it.
+        "resourcequotas",
+        "limitranges",
+        "validatingadmissionpolicies.admissionregistration.k8s.io",
+        "validatingadmissionpolicybindings.admissionregistration.k8s.io",
         "gitrepositories.source.toolkit.fluxcd.io",
         "ocirepositories.source.toolkit.fluxcd.io",
         "kustomizations.kustomize.toolkit.fluxcd.io",
@@ -209,6 +215,40 @@ describe("e2e: faults — interrupted runs, dead controllers, a lost API server"
         const next = await deploy(h.run());
         assert.equal(next.summary.failed, 0, next.summary.errors.join("\n"));
         assert.deepEqual(await stateNames(h), reference);
+    });
+
+    it("1c. objects a killed run made but never recorded are taken over: the guardrails' admission policies too", async () => {
+        // What a run killed between the API server's answer and its state write leaves: objects in the cluster the
+        // state does not hold. The engine then creates them again; the policies' matchConstraints, stored whole
+        // with the API server's defaults, conflicted with the killed run's field manager even on the same spec.
+        const { stack } = await openStack({
+            stack: "dev",
+            projectDir: h.ws.projectDir,
+            env: process.env,
+            create: false,
+        });
+        const resources = ((await stack.exportStack()).deployment.resources ?? []) as { urn: string }[];
+        const forgotten = resources
+            .map((r) => r.urn)
+            .filter((u) => /:ValidatingAdmissionPolicy::|:ServiceAccount::|:LimitRange::/.test(u));
+        assert.ok(
+            forgotten.some((u) => u.includes(":ValidatingAdmissionPolicy::")),
+            "the dev stack has guardrail policies",
+        );
+        for (const urn of forgotten) {
+            // With --target-dependents the policy's binding goes too; what is already gone is skipped.
+            if (!(await stateNames(h)).includes(urn.split("::").pop()!)) continue;
+            execFileSync("pulumi", ["state", "delete", urn, "--yes", "--stack", "dev", "--target-dependents"], {
+                cwd: h.ws.projectDir,
+                env: process.env,
+                stdio: "pipe",
+            });
+        }
+        assert.notDeepEqual(await stateNames(h), reference, "the state forgot them");
+        const next = await deploy(h.run());
+        assert.equal(next.summary.failed, 0, next.summary.errors.join("\n"));
+        assert.deepEqual(await stateNames(h), reference);
+        assert.deepEqual(markedObjects(cp), await stateObjects(h));
     });
 
     it("2. with the Flux controllers down, destroy ends in bounded time naming what is stuck; --strip-flux-finalizers finishes it", async () => {

@@ -58,6 +58,9 @@ describe("e2e: the dev stack on a real API server", () => {
             .sort();
         const sync = "sync-fluxdemo-dev/flux-dev";
         const tenant = "tenant-fluxdemo-dev";
+        // The tenant's guardrails, all on by default: their component, a NetworkPolicy, a quota, a limit range, and
+        // three admission policies with their bindings.
+        const g = `${tenant}-guardrails`;
         assert.deepEqual(created, [
             "cluster",
             "cluster-provider",
@@ -72,6 +75,16 @@ describe("e2e: the dev stack on a real API server", () => {
             `${sync}-kustomization`,
             `${sync}-source`,
             tenant,
+            g,
+            `${g}-isolation`,
+            `${g}-limits`,
+            `${g}-lockdown`,
+            `${g}-lockdown-binding`,
+            `${g}-pod-security`,
+            `${g}-pod-security-binding`,
+            `${g}-quota`,
+            `${g}-sources`,
+            `${g}-sources-binding`,
             `${tenant}-namespace`,
             `${tenant}-role-binding`,
             `${tenant}-service-account`,
@@ -239,13 +252,21 @@ describe("e2e: the dev stack on a real API server", () => {
             .map((e) => e.resourcePreEvent!.metadata.urn.split("::").pop());
         const p = "sync-fluxdemo-stage/flux-stage-prod";
         const t = "tenant-fluxdemo-stage";
-        assert.deepEqual([...deleted].sort(), [
-            `${p}-kustomization`,
-            `${p}-source`,
-            `${t}-namespace`,
-            `${t}-role-binding`,
-            `${t}-service-account`,
-        ]);
+        const g = `${t}-guardrails`;
+        const guardrails = ["isolation", "quota", "limits", "lockdown", "pod-security", "sources"].flatMap((c) =>
+            ["isolation", "quota", "limits"].includes(c) ? [`${g}-${c}`] : [`${g}-${c}`, `${g}-${c}-binding`],
+        );
+        assert.deepEqual(
+            [...deleted].sort(),
+            [
+                `${p}-kustomization`,
+                `${p}-source`,
+                `${t}-namespace`,
+                `${t}-role-binding`,
+                `${t}-service-account`,
+                ...guardrails,
+            ].sort(),
+        );
         // Reverse of creation: each object goes before what it depends on.
         for (const [first, then] of [
             [`${p}-kustomization`, `${p}-source`],
@@ -253,15 +274,22 @@ describe("e2e: the dev stack on a real API server", () => {
             [`${t}-role-binding`, `${t}-service-account`],
             [`${t}-service-account`, `${t}-namespace`],
             [`${p}-source`, `${t}-namespace`],
+            // The guardrails go with the tenant: after its syncs and its binding, before its namespace.
+            ...guardrails.flatMap((x) => [
+                [`${p}-kustomization`, x],
+                [`${t}-role-binding`, x],
+                [x, `${t}-namespace`],
+            ]),
         ]) {
             assert.ok(
                 deleted.indexOf(first) < deleted.indexOf(then),
                 `${first} is deleted before ${then}: ${deleted.join(", ")}`,
             );
         }
-        // Plus the two components (FluxSync and Tenant), and the guard's list of protected tenants, updated.
+        // Plus the three components (FluxSync, Tenant and TenantGuardrails), and the guard's list of protected
+        // tenants, updated.
         assert.deepEqual(summary.operations.update, 1, "the guard");
-        assert.equal(summary.changes, deleted.length + 2 + 1);
+        assert.equal(summary.changes, deleted.length + 3 + 1);
         assert.equal(getJson(cp, ["namespace", "fluxdemo-stage"]), undefined);
         assert.ok(getJson(cp, ["kustomization", "flux-dev", "-n", "fluxdemo-dev"]), "the other tenant stays");
     });

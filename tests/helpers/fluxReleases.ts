@@ -9,7 +9,8 @@ export const DEFAULT_RELEASES = {
         version: "0.49.0",
         namespace: "flux-system",
         createNamespace: false,
-        values: { multitenancy: { enabled: true } },
+        // The web UI off: the chart serves it by default, open to every namespace.
+        values: { multitenancy: { enabled: true }, web: { enabled: false } },
         timeout: 600,
         compat: "true",
     },

@@ -55,7 +55,7 @@ const BAD: Case[] = [
             c.bogus = [];
         },
         [
-            'fluxstack:bogus: unknown key "bogus" (known keys: cluster, flux, tenants, syncs, confirmTenantDeletion, credentials)',
+            'fluxstack:bogus: unknown key "bogus" (known keys: cluster, flux, guardrails, tenants, syncs, confirmTenantDeletion, credentials)',
         ],
     ],
     [
@@ -94,7 +94,7 @@ const BAD: Case[] = [
             c.tenants[0].owner = "x";
         },
         [
-            'fluxstack:tenants[0].owner: unknown key "owner" (known keys: name, namespace, serviceAccount, clusterRole, tokenSecretName, protect)',
+            'fluxstack:tenants[0].owner: unknown key "owner" (known keys: name, namespace, serviceAccount, clusterRole, tokenSecretName, guardrails, protect)',
         ],
     ],
     [
@@ -858,6 +858,233 @@ const BAD: Case[] = [
             'fluxstack:cluster.artifacts.kcheck/kcheck-dev: key "kcheck/kcheck-dev" must be repository:tag, such as kcheck/kcheck-dev:latest (lower-case path segments, then a tag)',
         ],
     ],
+    // Guardrails: fluxstack:guardrails (platform-wide defaults) and tenants[].guardrails (a tenant's own).
+    [
+        "misspelt guardrail",
+        (c) => {
+            c.guardrails = { quotas: {} };
+        },
+        ['fluxstack:guardrails.quotas: unknown key "quotas" (did you mean "quota"?)'],
+    ],
+    [
+        "misspelt guardrail of a tenant",
+        (c) => {
+            c.tenants[0].guardrails = { podSecurty: { enforce: "restricted" } };
+        },
+        ['fluxstack:tenants[0].guardrails.podSecurty: unknown key "podSecurty" (did you mean "podSecurity"?)'],
+    ],
+    [
+        "quota value that is not a Kubernetes quantity",
+        (c) => {
+            c.guardrails = { quota: { hard: { "requests.memory": "8 GB" } } };
+        },
+        [
+            'fluxstack:guardrails.quota.hard.requests.memory: must be a Kubernetes quantity such as 500m, 2, 1.5, 512Mi or 4Gi, got "8 GB"',
+        ],
+    ],
+    [
+        "quota value of the wrong type",
+        (c) => {
+            c.guardrails = { quota: { hard: { pods: true } } };
+        },
+        [
+            "fluxstack:guardrails.quota.hard.pods: must be a Kubernetes quantity such as 500m, 2, 1.5, 512Mi or 4Gi, got boolean true",
+        ],
+    ],
+    [
+        "negative quota",
+        (c) => {
+            c.tenants[0].guardrails = { quota: { hard: { "limits.cpu": "-2" } } };
+        },
+        ['fluxstack:tenants[0].guardrails.quota.hard.limits.cpu: must not be negative, got "-2"'],
+    ],
+    [
+        "a count of objects that is not whole",
+        (c) => {
+            c.guardrails = { quota: { hard: { pods: 1.5 } } };
+        },
+        ['fluxstack:guardrails.quota.hard.pods: must be a whole number: pods counts objects, got "1.5"'],
+    ],
+    [
+        "misspelt quota resource",
+        (c) => {
+            c.guardrails = { quota: { hard: { cpus: "4" } } };
+        },
+        ['fluxstack:guardrails.quota.hard.cpus: key "cpus" is not a quota resource (did you mean "cpu"?)'],
+    ],
+    [
+        "unknown quota resource, nothing near it",
+        (c) => {
+            c.guardrails = { quota: { hard: { gpus: "4" } } };
+        },
+        [
+            'fluxstack:guardrails.quota.hard.gpus: key "gpus" is not a quota resource: such as requests.cpu, limits.memory, pods, services or count/<resource>.<group>',
+        ],
+    ],
+    [
+        "container default that is not a quantity",
+        (c) => {
+            c.guardrails = { quota: { defaultRequest: { cpu: "a little" } } };
+        },
+        [
+            'fluxstack:guardrails.quota.defaultRequest.cpu: must be a Kubernetes quantity such as 500m, 2, 1.5, 512Mi or 4Gi, got "a little"',
+        ],
+    ],
+    [
+        "platform quota smaller than one pod's default request",
+        (c) => {
+            c.guardrails = { quota: { hard: { "requests.cpu": "50m" } } };
+        },
+        [
+            "fluxstack:guardrails.quota.hard.requests.cpu: 50m is less than one pod's default request (defaultRequest.cpu), 100m: the tenant could not run a single pod",
+        ],
+    ],
+    [
+        "a tenant's quota smaller than one pod's default limit",
+        (c) => {
+            c.tenants[0].guardrails = { quota: { hard: { "limits.memory": "256Mi" } } };
+        },
+        [
+            "fluxstack:tenants[0].guardrails.quota.hard.limits.memory: 256Mi is less than one pod's default limit (defaultLimit.memory), 512Mi: the tenant could not run a single pod",
+        ],
+    ],
+    [
+        "a tenant's default request beyond the platform's quota (named where the tenant set it)",
+        (c) => {
+            c.tenants[0].guardrails = { quota: { defaultRequest: { cpu: "6" }, defaultLimit: { cpu: "6" } } };
+        },
+        [
+            "fluxstack:tenants[0].guardrails.quota.hard.requests.cpu: 4 is less than one pod's default request (defaultRequest.cpu), 6: the tenant could not run a single pod",
+        ],
+    ],
+    [
+        "container default request above its limit",
+        (c) => {
+            c.tenants[0].guardrails = { quota: { defaultRequest: { memory: "1Gi" } } };
+        },
+        [
+            "fluxstack:tenants[0].guardrails.quota.defaultRequest.memory: 1Gi is more than the default limit (defaultLimit.memory: 512Mi): the API server refuses such a LimitRange",
+        ],
+    ],
+    [
+        "a quota of no pods",
+        (c) => {
+            c.guardrails = { quota: { hard: { pods: 0 } } };
+        },
+        ["fluxstack:guardrails.quota.hard.pods: 0 leaves the tenant no pod at all: at least 1"],
+    ],
+    [
+        "Pod Security level that is not one",
+        (c) => {
+            c.guardrails = { podSecurity: { enforce: "strict" } };
+        },
+        ['fluxstack:guardrails.podSecurity.enforce: must be one of privileged, baseline, restricted, got "strict"'],
+    ],
+    [
+        "a tenant's Pod Security level in the wrong case",
+        (c) => {
+            c.tenants[0].guardrails = { podSecurity: { warn: "Restricted" } };
+        },
+        [
+            'fluxstack:tenants[0].guardrails.podSecurity.warn: must be one of privileged, baseline, restricted, got "Restricted"',
+        ],
+    ],
+    [
+        "a namespace to admit traffic from that is not a namespace name",
+        (c) => {
+            c.guardrails = { isolation: { allowFrom: ["ingress_nginx"] } };
+        },
+        [
+            "fluxstack:guardrails.isolation.allowFrom[0]: must be a Kubernetes DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit",
+        ],
+    ],
+    [
+        "a namespace to admit traffic from, twice",
+        (c) => {
+            c.tenants[0].guardrails = { isolation: { allowFrom: ["monitoring", "monitoring"] } };
+        },
+        ["fluxstack:tenants[0].guardrails.isolation.allowFrom: must not repeat an entry"],
+    ],
+    [
+        "an allowed-source prefix that is not a URL",
+        (c) => {
+            c.guardrails = { sources: { allowedPrefixes: ["github.com/wolcn"] } };
+        },
+        [
+            "fluxstack:guardrails.sources.allowedPrefixes[0]: must be a URL with a host, starting with https://, http://, ssh://, oci://, such as https://github.com/wolcn",
+        ],
+    ],
+    [
+        "an allowed-source prefix of another scheme",
+        (c) => {
+            c.tenants[0].guardrails = { sources: { allowedPrefixes: ["ftp://example.com/x"] } };
+        },
+        [
+            "fluxstack:tenants[0].guardrails.sources.allowedPrefixes[0]: must be a URL with a host, starting with https://, http://, ssh://, oci://, such as https://github.com/wolcn",
+        ],
+    ],
+    [
+        "an allowed-source prefix with credentials",
+        (c) => {
+            c.guardrails = { sources: { allowedPrefixes: ["https://bot:token@github.com/wolcn"] } };
+        },
+        [
+            "fluxstack:guardrails.sources.allowedPrefixes[0]: must not hold credentials (user:password@): a source's credentials go in its secretRef",
+        ],
+    ],
+    [
+        "an allowed-source prefix that climbs out",
+        (c) => {
+            c.guardrails = { sources: { allowedPrefixes: ["https://github.com/wolcn/.."] } };
+        },
+        [
+            "fluxstack:guardrails.sources.allowedPrefixes[0]: must not have a '.' or '..' path segment, an escaped '.' or '/', or a backslash",
+        ],
+    ],
+    [
+        "an allowed-source prefix with a query",
+        (c) => {
+            c.guardrails = { sources: { allowedPrefixes: ["https://github.com/wolcn?tab=repositories"] } };
+        },
+        [
+            "fluxstack:guardrails.sources.allowedPrefixes[0]: must not have a query or fragment: a prefix matches by whole path segments",
+        ],
+    ],
+    [
+        "lockdown off while isolation is on and the tenant's role can write NetworkPolicies",
+        (c) => {
+            c.guardrails = { lockdown: { enabled: false } };
+        },
+        [
+            'fluxstack:guardrails.lockdown.enabled: must stay true for tenant "fluxdemo-dev", bound to edit: through its RoleBinding, edit can create, change and delete NetworkPolicies there, and one that admits all traffic undoes the isolation',
+        ],
+    ],
+    [
+        "lockdown off for a cluster-admin tenant: every guardrail it could undo, at the tenant's key",
+        (c) => {
+            c.tenants[0].clusterRole = "cluster-admin";
+            c.tenants[0].guardrails = { lockdown: { enabled: false }, isolation: { enabled: false } };
+        },
+        [
+            'fluxstack:tenants[0].guardrails.lockdown.enabled: must stay true for tenant "fluxdemo-dev", bound to cluster-admin: through its RoleBinding, cluster-admin can change and delete its ResourceQuota and LimitRange; it can relabel its own Namespace, Pod Security labels included; it can bind its role to anyone, whom the sources and pod-security policies then do not hold',
+        ],
+    ],
+    [
+        "web UI namespaces without the web UI",
+        (c) => {
+            c.flux = { operator: { web: { allowFrom: ["ingress-nginx"] } } };
+        },
+        ["fluxstack:flux.operator.web.allowFrom: allowFrom opens the web UI to namespaces, so it needs enabled: true"],
+    ],
+    [
+        "web UI namespace that is not a namespace name",
+        (c) => {
+            c.flux = { operator: { web: { enabled: true, allowFrom: ["Ingress"] } } };
+        },
+        [
+            "fluxstack:flux.operator.web.allowFrom[0]: must be a Kubernetes DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit",
+        ],
+    ],
     [
         "a confirmed deletion of a tenant that is still configured",
         (c) => {
@@ -887,13 +1114,40 @@ describe("loadStackConfig rejects bad input with one message per problem", () =>
             name: "ConfigError",
             message: [
                 "Invalid stack config (3 problems):",
-                '  - fluxstack:bogus: unknown key "bogus" (known keys: cluster, flux, tenants, syncs, confirmTenantDeletion, credentials)',
+                '  - fluxstack:bogus: unknown key "bogus" (known keys: cluster, flux, guardrails, tenants, syncs, confirmTenantDeletion, credentials)',
                 "  - fluxstack:syncs[0].path: must not be empty",
                 '  - fluxstack:syncs[0].tenant: unknown tenant "nobody" (tenants: fluxdemo-dev)',
             ].join("\n"),
         });
     });
 });
+
+/** Every tenant's guardrails when the config sets none: each one on, with the careful defaults. */
+const DEFAULT_GUARDRAILS = {
+    isolation: { enabled: true, allowFrom: [] },
+    lockdown: { enabled: true },
+    quota: {
+        enabled: true,
+        hard: {
+            "requests.cpu": "4",
+            "requests.memory": "8Gi",
+            "limits.cpu": "8",
+            "limits.memory": "16Gi",
+            pods: "40",
+            services: "20",
+            "services.loadbalancers": "0",
+            "services.nodeports": "0",
+            persistentvolumeclaims: "10",
+            "requests.storage": "100Gi",
+            secrets: "100",
+            configmaps: "100",
+        },
+        defaultRequest: { cpu: "100m", memory: "128Mi" },
+        defaultLimit: { cpu: "500m", memory: "512Mi" },
+    },
+    podSecurity: { enabled: true, enforce: "baseline", warn: "restricted", audit: "restricted" },
+    sources: { enabled: true },
+};
 
 const IMAGE = "kindest/node:v1.35.0@sha256:452d707d4862f52530247495d180205e029056831160e22870e37e3f6c1ac31f";
 
@@ -955,6 +1209,51 @@ const GOOD: [title: string, mutate: (c: Record<string, any>) => void][] = [
         "instance types of other shapes",
         (c) =>
             (c.cluster = { ...EKS, nodeGroup: { instanceTypes: ["m7g.2xlarge", "trn1n.32xlarge", "u-6tb1.metal"] } }),
+    ],
+    ["quotas written as YAML numbers", (c) => (c.guardrails = { quota: { hard: { pods: 50, "requests.cpu": 0.5 } } })],
+    [
+        "quota resources by pattern: counts of any kind, per storage class",
+        (c) =>
+            (c.guardrails = {
+                quota: {
+                    hard: {
+                        "count/gitrepositories.source.toolkit.fluxcd.io": "5",
+                        "gp3.storageclass.storage.k8s.io/requests.storage": "10Gi",
+                    },
+                },
+            }),
+    ],
+    [
+        "lockdown off with isolation off, for an edit tenant",
+        (c) => (c.guardrails = { lockdown: { enabled: false }, isolation: { enabled: false } }),
+    ],
+    [
+        "lockdown off for a role the program cannot know",
+        (c) => {
+            c.tenants[0].clusterRole = "team-deployer";
+            c.tenants[0].guardrails = { lockdown: { enabled: false } };
+        },
+    ],
+    [
+        "Pod Security privileged (labels only, no workload policy)",
+        (c) => (c.guardrails = { podSecurity: { enforce: "privileged" } }),
+    ],
+    [
+        "an ssh prefix with its login user, and one with a trailing /",
+        (c) =>
+            (c.guardrails = { sources: { allowedPrefixes: ["ssh://git@github.com/wolcn", "oci://ghcr.io/wolcn/"] } }),
+    ],
+    ["no allowed sources at all", (c) => (c.tenants[0].guardrails = { sources: { allowedPrefixes: [] } })],
+    [
+        "every guardrail off",
+        (c) =>
+            (c.guardrails = Object.fromEntries(
+                ["isolation", "lockdown", "quota", "podSecurity", "sources"].map((g) => [g, { enabled: false }]),
+            )),
+    ],
+    [
+        "the web UI, open to one namespace",
+        (c) => (c.flux = { operator: { web: { enabled: true, allowFrom: ["ingress-nginx"] } } }),
     ],
 ];
 
@@ -1027,6 +1326,7 @@ describe("loadStackConfig fills in defaults", () => {
                 namespace: "fluxdemo-dev",
                 serviceAccount: "fluxdemo-dev",
                 clusterRole: "edit",
+                guardrails: DEFAULT_GUARDRAILS,
                 // An existing cluster is kept: removing a tenant from it takes a confirmation.
                 protect: true,
             },
@@ -1054,6 +1354,41 @@ describe("loadStackConfig fills in defaults", () => {
             repository: "oci://ghcr.io/controlplaneio-fluxcd/charts",
             version: "0.49.0",
         });
+    });
+
+    it("gives each tenant the platform's guardrails with its own over them: field by field, quota key by key", () => {
+        const config = load({
+            ...base(),
+            guardrails: {
+                isolation: { allowFrom: ["ingress-nginx"] },
+                quota: { hard: { pods: "60" }, defaultLimit: { memory: "1Gi" } },
+                podSecurity: { enforce: "restricted" },
+            },
+            tenants: [
+                {
+                    name: "fluxdemo-dev",
+                    guardrails: { isolation: { allowFrom: ["monitoring"] }, quota: { hard: { secrets: "10" } } },
+                },
+                { name: "fluxdemo-qa", guardrails: { quota: { enabled: false }, podSecurity: { warn: "baseline" } } },
+            ],
+        });
+        const [dev, qa] = config.tenants.map((t) => t.guardrails);
+        assert.deepEqual(dev.isolation, { enabled: true, allowFrom: ["monitoring"] }, "a list replaces the platform's");
+        assert.deepEqual(dev.quota.hard, { ...DEFAULT_GUARDRAILS.quota.hard, pods: "60", secrets: "10" });
+        assert.deepEqual(dev.quota.defaultLimit, { cpu: "500m", memory: "1Gi" });
+        assert.deepEqual(qa.isolation, { enabled: true, allowFrom: ["ingress-nginx"] });
+        assert.equal(qa.quota.enabled, false);
+        assert.deepEqual(qa.podSecurity, {
+            enabled: true,
+            enforce: "restricted",
+            warn: "baseline",
+            audit: "restricted",
+        });
+        assert.deepEqual(
+            qa.sources,
+            { enabled: true },
+            "no prefixes: the platform derives them from the tenant's syncs",
+        );
     });
 
     it("takes the kubeconfig from $KUBECONFIG when the stack names none", () => {
@@ -1094,6 +1429,7 @@ describe("loadStackConfig fills in defaults", () => {
         assert.deepEqual(load({ ...base(), flux: { operator: { multitenancy: false } } }).flux.operator, {
             multitenancy: false,
             timeoutSeconds: 600,
+            web: { enabled: false, allowFrom: [] },
         });
     });
 

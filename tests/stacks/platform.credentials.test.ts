@@ -122,6 +122,26 @@ describe("credentials on the platform (under mocks)", async () => {
         assert.deepEqual(data("ghcr-ca"), { "ca.crt": CA });
     });
 
+    it("keeps each tenant from changing or deleting its credentials' Secrets (the lockdown names them)", () => {
+        const secretRule = (tenant: string) =>
+            (
+                get(resources, `tenant-${tenant}-guardrails-lockdown`).inputs.spec.matchConstraints.resourceRules as {
+                    resources: string[];
+                    operations: string[];
+                    resourceNames?: string[];
+                }[]
+            ).find((r) => r.resources.includes("secrets"));
+        assert.deepEqual(secretRule("fluxdemo-dev"), {
+            apiGroups: [""],
+            apiVersions: ["*"],
+            operations: ["UPDATE", "DELETE"],
+            resources: ["secrets"],
+            resourceNames: ["deploy-key", "github-app", "ghcr", "ghcr-ca"],
+        });
+        for (const ns of ["fluxdemo-stage", "fluxdemo-prod"])
+            assert.deepEqual(secretRule(ns)?.resourceNames, ["stage-prod-token"], ns);
+    });
+
     it("passes every credential to the engine as a secret (encrypted in the state, [secret] in every display)", () => {
         for (const name of secretNames) assert.deepEqual([...get(resources, name).secretInputs], ["data"], name);
     });

@@ -20,6 +20,18 @@ const CLUSTER_RESOURCE: Record<string, string | undefined> = {
     lab: "cluster-lab",
 };
 
+const VAP = "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy";
+/** Each tenant's guardrails with every one on (the default): child name and type. */
+const GUARDRAILS: [string, string][] = [
+    ["isolation", "kubernetes:networking.k8s.io/v1:NetworkPolicy"],
+    ["quota", "kubernetes:core/v1:ResourceQuota"],
+    ["limits", "kubernetes:core/v1:LimitRange"],
+    ...["lockdown", "pod-security", "sources"].flatMap((p): [string, string][] => [
+        [p, VAP],
+        [`${p}-binding`, `${VAP}Binding`],
+    ]),
+];
+
 /** The in-cluster resources a stack must register: Flux tier, then per tenant, then per sync. */
 function expectedInCluster(
     tenants: string[],
@@ -35,6 +47,7 @@ function expectedInCluster(
             [`tenant-${t}-namespace`, "kubernetes:core/v1:Namespace"],
             [`tenant-${t}-service-account`, "kubernetes:core/v1:ServiceAccount"],
             [`tenant-${t}-role-binding`, "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding"],
+            ...GUARDRAILS.map(([child, type]): [string, string] => [`tenant-${t}-guardrails-${child}`, type]),
         ]),
         ...syncs.flatMap(([t, s, kind]): [string, string][] => [
             [`sync-${t}/${s}-source`, `kubernetes:source.toolkit.fluxcd.io/v1:${kind}`],
@@ -202,13 +215,33 @@ for (const [stack, expected] of Object.entries(STACKS)) {
             }
         });
 
+        it("puts each tenant's guardrails in force before its role is bound and before its syncs exist", () => {
+            for (const t of config.tenants) {
+                const g = `tenant-${t.name}-guardrails`;
+                assert.ok(get(resources, `tenant-${t.name}-role-binding`).explicitDependsOn.has(g));
+                for (const child of ["isolation", "quota", "limits", "lockdown", "pod-security", "sources"])
+                    assert.ok(get(resources, `${g}-${child}`).dependsOn.has(`tenant-${t.name}-namespace`), child);
+            }
+            for (const s of config.syncs) {
+                for (const part of ["source", "kustomization"])
+                    assert.ok(
+                        get(resources, `sync-${s.tenant}/${s.name}-${part}`).explicitDependsOn.has(
+                            `tenant-${s.tenant}-guardrails`,
+                        ),
+                    );
+            }
+        });
+
         it("passes the instance the cluster type of its source and turns multi-tenancy on", () => {
             const values = get(resources, "flux-instance").inputs.values;
             assert.deepEqual(values.instance.cluster, {
                 type: stack === "eks" ? "aws" : "kubernetes",
                 multitenant: true,
             });
-            assert.deepEqual(get(resources, "flux-operator").inputs.values, { multitenancy: { enabled: true } });
+            assert.deepEqual(get(resources, "flux-operator").inputs.values, {
+                multitenancy: { enabled: true },
+                web: { enabled: false },
+            });
         });
 
         it("exports cluster name, Flux namespace, each tenant's namespace and syncs, a secret kubeconfig", async () => {
@@ -276,6 +309,16 @@ describe("stack lab: the lab's own servers, processes and waits", async () => {
             "kcheck/kcheck-dev:latest": path.join(PROJECT_DIR, "lab", "demo", "kcheck-dev"),
         });
         assert.equal(lab.cli, path.join(PROJECT_DIR, "lab", "cli.ts"));
+    });
+
+    it("lets each tenant add sources under the owners of its own syncs, lab:// URLs resolved", () => {
+        const prefixes = (ns: string) =>
+            get(resources, `tenant-${ns}-guardrails-sources`).inputs.spec.variables.find(
+                (v: any) => v.name === "prefixes",
+            ).expression;
+        // A repository at the server's root has no owner segment: the server itself is the prefix.
+        assert.equal(prefixes("fluxdemo-dev"), '["http://127.0.0.1:41000", "oci://127.0.0.1:42000/kcheck"]');
+        assert.equal(prefixes("fluxdemo-prod"), '["http://127.0.0.1:41000"]');
     });
 
     it("points lab:// URLs at the lab's Git server and registry", () => {
@@ -353,7 +396,20 @@ describe("stack dev: exact inputs", async () => {
         assert.deepEqual(get(resources, "tenant-fluxdemo-dev-namespace").inputs, {
             apiVersion: "v1",
             kind: "Namespace",
-            metadata: { name: "fluxdemo-dev", labels, annotations: OWNER },
+            metadata: {
+                name: "fluxdemo-dev",
+                // Pod Security Admission: enforce baseline, warn and audit restricted (the guardrail's defaults).
+                labels: {
+                    ...labels,
+                    "pod-security.kubernetes.io/enforce": "baseline",
+                    "pod-security.kubernetes.io/enforce-version": "latest",
+                    "pod-security.kubernetes.io/warn": "restricted",
+                    "pod-security.kubernetes.io/warn-version": "latest",
+                    "pod-security.kubernetes.io/audit": "restricted",
+                    "pod-security.kubernetes.io/audit-version": "latest",
+                },
+                annotations: OWNER,
+            },
         });
         assert.deepEqual(get(resources, "tenant-fluxdemo-dev-service-account").inputs, {
             apiVersion: "v1",
@@ -441,6 +497,93 @@ describe("options that change the shape", async () => {
         assert.equal(operator.version, undefined);
     });
 
+    it("gives a tenant the owner of its sync URLs as its allowed sources, unless told otherwise", async () => {
+        const prefixes = async (overrides: Record<string, string>) => {
+            const { resources } = await buildUnderMocks(stackConfig("dev", overrides));
+            return get(resources, "tenant-fluxdemo-dev-guardrails-sources").inputs.spec.variables[1].expression;
+        };
+        assert.equal(await prefixes({}), '["https://github.com/wolcn"]');
+        const own = [
+            { name: "fluxdemo-dev", guardrails: { sources: { allowedPrefixes: ["https://gitlab.com/team/"] } } },
+        ];
+        assert.equal(await prefixes({ "fluxstack:tenants": JSON.stringify(own) }), '["https://gitlab.com/team"]');
+    });
+
+    it("makes no object of a guardrail that is off, for one tenant or for all", async () => {
+        const tenants = [
+            { name: "fluxdemo-dev", guardrails: { lockdown: { enabled: false }, isolation: { enabled: false } } },
+        ];
+        const { resources } = await buildUnderMocks(
+            stackConfig("dev", { "fluxstack:tenants": JSON.stringify(tenants) }),
+        );
+        const names = [...resources.keys()].filter((n) => n.startsWith("tenant-fluxdemo-dev-guardrails-"));
+        assert.deepEqual(names, [
+            "tenant-fluxdemo-dev-guardrails-quota",
+            "tenant-fluxdemo-dev-guardrails-limits",
+            "tenant-fluxdemo-dev-guardrails-pod-security",
+            "tenant-fluxdemo-dev-guardrails-pod-security-binding",
+            "tenant-fluxdemo-dev-guardrails-sources",
+            "tenant-fluxdemo-dev-guardrails-sources-binding",
+        ]);
+        const none = Object.fromEntries(
+            ["isolation", "lockdown", "quota", "podSecurity", "sources"].map((g) => [g, { enabled: false }]),
+        );
+        const bare = await buildUnderMocks(stackConfig("dev", { "fluxstack:guardrails": JSON.stringify(none) }));
+        assert.equal(bare.resources.has("tenant-fluxdemo-dev-guardrails"), false);
+        assert.deepEqual(
+            [...get(bare.resources, "tenant-fluxdemo-dev-role-binding").explicitDependsOn],
+            ["tenant-fluxdemo-dev-service-account"],
+        );
+        assert.deepEqual(get(bare.resources, "tenant-fluxdemo-dev-namespace").inputs.metadata.labels, {
+            "toolkit.fluxcd.io/tenant": "fluxdemo-dev",
+        });
+    });
+
+    it("serves the web UI only when asked, behind its own policy that admits the named namespaces alone", async () => {
+        const flux = { operator: { web: { enabled: true, allowFrom: ["ingress-nginx"] } } };
+        const { resources } = await buildUnderMocks(stackConfig("dev", { "fluxstack:flux": JSON.stringify(flux) }));
+        assert.deepEqual(get(resources, "flux-operator").inputs.values, {
+            multitenancy: { enabled: true },
+            web: { enabled: true, networkPolicy: { create: false } },
+        });
+        assert.deepEqual(get(resources, "flux-web-policy").inputs, {
+            apiVersion: "networking.k8s.io/v1",
+            kind: "NetworkPolicy",
+            metadata: { name: "flux-operator-web-ui", namespace: "flux-system", annotations: OWNER },
+            spec: {
+                podSelector: {
+                    matchLabels: {
+                        "app.kubernetes.io/name": "flux-operator",
+                        "app.kubernetes.io/instance": "flux-operator",
+                    },
+                },
+                policyTypes: ["Ingress"],
+                ingress: [
+                    {
+                        from: [
+                            {
+                                namespaceSelector: {
+                                    matchExpressions: [
+                                        {
+                                            key: "kubernetes.io/metadata.name",
+                                            operator: "In",
+                                            values: ["ingress-nginx"],
+                                        },
+                                    ],
+                                },
+                            },
+                        ],
+                        ports: [{ port: 9080, protocol: "TCP" }],
+                    },
+                ],
+            },
+        });
+        assert.ok(
+            get(resources, "flux-operator").explicitDependsOn.has("flux-web-policy"),
+            "never served before it holds",
+        );
+    });
+
     it("makes the token Secret only when a tenant asks for one", async () => {
         const tenants = [{ name: "fluxdemo-dev", tokenSecretName: "dev" }];
         const { resources } = await buildUnderMocks(
@@ -449,5 +592,9 @@ describe("options that change the shape", async () => {
         const token = get(resources, "tenant-fluxdemo-dev-token");
         assert.equal(token.inputs.type, "kubernetes.io/service-account-token");
         assert.ok(token.explicitDependsOn.has("tenant-fluxdemo-dev-service-account"));
+        // The lockdown policy keeps the tenant from changing or deleting it.
+        const rules = get(resources, "tenant-fluxdemo-dev-guardrails-lockdown").inputs.spec.matchConstraints
+            .resourceRules;
+        assert.deepEqual(rules.find((r: any) => r.resources[0] === "secrets").resourceNames, ["dev"]);
     });
 });

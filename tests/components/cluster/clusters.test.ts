@@ -109,6 +109,13 @@ describe("cluster source: kind", async () => {
     });
 });
 
+/** The VPC CNI add-on's settings when NetworkPolicy is enforced (the eks SDK adds its conflict defaults). */
+const ENFORCING_CNI = {
+    enableNetworkPolicy: true,
+    resolveConflictsOnCreate: "OVERWRITE",
+    resolveConflictsOnUpdate: "OVERWRITE",
+};
+
 describe("cluster source: eks (the eks stack file)", async () => {
     const { buildUnderMocks, get, stackConfig } = await program;
     const { resources, outputs } = await buildUnderMocks(stackConfig("eks"));
@@ -124,6 +131,11 @@ describe("cluster source: eks (the eks stack file)", async () => {
         assert.equal(eksCluster.inputs.createOidcProvider, false);
         assert.deepEqual(eksCluster.inputs.tags, { project: "fluxdemo" });
         assert.deepEqual(eksCluster.inputs.accessEntries, {}, "the stack file names no extra admins");
+    });
+
+    it("has the VPC CNI add-on enforce NetworkPolicy, since tenants are isolated by default", () => {
+        assert.equal(eksCluster.inputs.useDefaultVpcCni, false, "the add-on, whose settings are the program's");
+        assert.deepEqual(eksCluster.inputs.vpcCniOptions, ENFORCING_CNI);
     });
 
     it("builds its own VPC: two public and two private /20 subnets, and gives the cluster both kinds", () => {
@@ -338,5 +350,32 @@ describe("cluster source: eks options", () => {
             assert.ok(get(resources, "flux-instance").dependsOn.has(a.name), `the instance waits for ${a.name}`);
         }
         assert.deepEqual(get(resources, "flux-instance").inputs.values.instance.kustomize.patches, []);
+    });
+});
+
+describe("cluster source: eks, NetworkPolicy enforcement follows who relies on it", async () => {
+    const { buildUnderMocks, get, stackConfig } = await program;
+    const cni = async (config: Record<string, unknown>) => {
+        const overrides = Object.fromEntries(Object.entries(config).map(([k, v]) => [k, JSON.stringify(v)]));
+        const { resources } = await buildUnderMocks(stackConfig("eks", overrides));
+        return get(resources, "cluster-eks").inputs.vpcCniOptions;
+    };
+    const off = { isolation: { enabled: false } };
+
+    it("leaves the add-on's default (no enforcement) when no tenant is isolated and the web UI is off", async () => {
+        assert.equal(await cni({ "fluxstack:guardrails": off }), undefined);
+    });
+
+    it("turns it on for one tenant that is isolated", async () => {
+        const tenants = [
+            { name: "fluxdemo-stage" },
+            { name: "fluxdemo-prod", guardrails: { isolation: { enabled: true } } },
+        ];
+        assert.deepEqual(await cni({ "fluxstack:guardrails": off, "fluxstack:tenants": tenants }), ENFORCING_CNI);
+    });
+
+    it("turns it on for the web UI's policy", async () => {
+        const flux = { operator: { web: { enabled: true, allowFrom: ["ingress-nginx"] } } };
+        assert.deepEqual(await cni({ "fluxstack:guardrails": off, "fluxstack:flux": flux }), ENFORCING_CNI);
     });
 });

@@ -22,6 +22,11 @@ const VARIANTS: [string, string, Record<string, string>][] = [
         { "fluxstack:flux": JSON.stringify({ instance: { distribution: { artifact: "" } } }) },
     ],
     [
+        "the web UI on, behind the program's own policy",
+        "dev",
+        { "fluxstack:flux": JSON.stringify({ operator: { web: { enabled: true, allowFrom: ["ingress-nginx"] } } }) },
+    ],
+    [
         "all components, no health check (so no syncs)",
         "dev",
         {

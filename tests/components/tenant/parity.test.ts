@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import { PROBE_POLICY_NAME, probePolicySpec } from "../../../components/flux";
-import { type Manifest, syncManifests, tenantManifests } from "../../../components/tenant";
+import { type Manifest, podSecurityLabels, syncManifests, tenantManifests } from "../../../components/tenant";
 import { stackConfig } from "../../helpers/platform";
 import { loadYamlDocuments, SEED_DIR } from "../../helpers/stackFiles";
 
@@ -15,6 +15,12 @@ const IMPROVEMENTS: [what: string, apply: (m: any) => void][] = [
         "tenants are bound to `edit`, not `cluster-admin`",
         (m) => {
             if (m.kind === "RoleBinding") m.roleRef.name = "edit";
+        },
+    ],
+    [
+        "tenant namespaces carry the Pod Security labels of their guardrails (enforce baseline, warn and audit restricted)",
+        (m) => {
+            if (m.kind === "Namespace") Object.assign(m.metadata.labels, podSecurityLabels());
         },
     ],
     [
@@ -54,8 +60,11 @@ function demoConfig() {
 function rendered(): Manifest[] {
     const config = demoConfig();
     return [
+        // As the Tenant component renders them: with the Pod Security labels of the tenant's guardrails.
         ...config.tenants.flatMap((t) =>
-            Object.values(tenantManifests(t)).filter((m): m is Manifest => m !== undefined),
+            Object.values(tenantManifests(t, podSecurityLabels(t.guardrails.podSecurity))).filter(
+                (m): m is Manifest => m !== undefined,
+            ),
         ),
         ...config.syncs.flatMap((s) =>
             Object.values(
