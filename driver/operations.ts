@@ -1,13 +1,14 @@
 import type { EngineEvent, OutputMap, Stack } from "@pulumi/pulumi/automation";
 import * as crypto from "node:crypto";
+import * as path from "node:path";
 import { DriverError, EXIT } from "./exitCodes";
 import { describeLock, judgeLock, parseLocks } from "./locks";
-import { stopLeftovers } from "./leftovers";
+import { orphanedPlugins, stopLeftovers, stopProcesses } from "./leftovers";
 import { kubectlOn, stripFluxFinalizers, stuckObjects } from "./finalizers";
 import { kubectlWith, recoverPendingCreates } from "./recovery";
 import { kubectlReader, notReadyLines, readStatus } from "./status";
 import { type ChangeSummary, summarize } from "./summary";
-import { type OpenedStack, openStack, type OpenStackOptions, whichOn } from "./workspace";
+import { type OpenedStack, openStack, type OpenStackOptions, PROJECT_DIR, whichOn } from "./workspace";
 
 /** Options every operation takes; the importable face of the driver. */
 export interface RunOptions extends Omit<OpenStackOptions, "create"> {
@@ -68,6 +69,12 @@ async function run<T>(
         onRepair: notice,
     });
     const { stack, configFile, cleanup } = opened;
+    // What an earlier run killed with its process group left: nothing of a run that is gone serves anyone.
+    await stopProcesses(
+        orphanedPlugins(RUN_MARKER, path.resolve(options.projectDir ?? PROJECT_DIR)),
+        notice,
+        "an earlier run that is gone left behind",
+    );
     const events: EngineEvent[] = [];
     const stream: Stream = {
         configFile,

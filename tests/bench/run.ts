@@ -79,7 +79,7 @@ async function main(): Promise<void> {
         console.log(
             "\nReal runs on the local control plane (Flux tier installed first; times for the tenants and syncs)",
         );
-        const rows = await realApplyBench(bin, [1, 10, 50]);
+        const rows = await realApplyBench(bin, [1, 10, 50, 200]);
         console.log(
             table(
                 [

@@ -5,6 +5,7 @@ export function tenantsConfig(
     n: number,
     cluster: Record<string, unknown>,
     flux: Record<string, unknown> = {},
+    more: Record<string, unknown> = {},
 ): Record<string, string> {
     const names = Array.from({ length: n }, (_, i) => `bench-${String(i).padStart(3, "0")}`);
     return toConfigMap({
@@ -17,5 +18,6 @@ export function tenantsConfig(
             path: "./dev",
             source: { kind: "GitRepository", url: "https://github.com/wolcn/flux-dev", ref: { branch: "main" } },
         })),
+        ...more,
     });
 }

@@ -1,7 +1,10 @@
 import * as assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { describe, it } from "node:test";
-import { processesMarked, stopLeftovers } from "../../driver/leftovers";
+import { orphanedPlugins, processesMarked, stopLeftovers } from "../../driver/leftovers";
 
 describe("what a run leaves behind", () => {
     it("finds the processes carrying the run's marker, in this session only, and stops them by PID", async () => {
@@ -31,6 +34,35 @@ describe("what a run leaves behind", () => {
             assert.equal(detached.exitCode, null, "a process in its own session runs on");
         } finally {
             for (const p of [marked, other, detached]) p.kill("SIGKILL");
+        }
+    });
+
+    it("finds the plugins of a run that is gone in the project (their CLI is not of that run), and only those", async () => {
+        const project = fs.mkdtempSync(path.join(os.tmpdir(), "fluxstack-orphans-"));
+        const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), "fluxstack-orphans-"));
+        // A plugin is told by its executable's name; a copy of sleep stands in for one.
+        const plugin = path.join(project, "pulumi-resource-stand-in");
+        fs.copyFileSync("/bin/sleep", plugin);
+        fs.chmodSync(plugin, 0o755);
+        const marked = (run: string) => ({ ...process.env, FLUXSTACK_DRIVER_RUN: run });
+        const spawned = [
+            // Its run's CLI is gone: this test process, which carries no marker, is its parent now.
+            spawn(plugin, ["60"], { cwd: project, env: marked("gone"), stdio: "ignore" }),
+            // A live run: the parent (standing in for its CLI) carries the same marker.
+            spawn("sh", ["-c", `'${plugin}' 60; true`], { cwd: project, env: marked("live"), stdio: "ignore" }),
+            // Another project's, and a process that is not a plugin (a lab daemon carries the marker too).
+            spawn(plugin, ["60"], { cwd: elsewhere, env: marked("gone"), stdio: "ignore" }),
+            spawn("sleep", ["60"], { cwd: project, env: marked("gone"), stdio: "ignore" }),
+        ];
+        try {
+            await new Promise((r) => setTimeout(r, 300));
+            assert.deepEqual(orphanedPlugins("FLUXSTACK_DRIVER_RUN", project), [spawned[0].pid]);
+        } finally {
+            for (const p of spawned) p.kill("SIGKILL");
+            // The live run's plugin, a child of its sh: stopped by its own PID.
+            for (const pid of processesMarked("FLUXSTACK_DRIVER_RUN", "live")) process.kill(pid, "SIGKILL");
+            fs.rmSync(project, { recursive: true, force: true });
+            fs.rmSync(elsewhere, { recursive: true, force: true });
         }
     });
 });

@@ -73,6 +73,26 @@ function markedObjects(cp: Cluster): string[] {
         .sort();
 }
 
+/** Every Pulumi process (the CLI, a plugin) working in `dir`, in any session, zombies aside. */
+function pulumiProcessesIn(dir: string): number[] {
+    return fs
+        .readdirSync("/proc")
+        .filter((e) => /^\d+$/.test(e))
+        .map(Number)
+        .filter((pid) => {
+            try {
+                const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+                return (
+                    path.basename(fs.readlinkSync(`/proc/${pid}/exe`)).startsWith("pulumi") &&
+                    fs.readlinkSync(`/proc/${pid}/cwd`) === dir &&
+                    stat[stat.lastIndexOf(")") + 2] !== "Z"
+                );
+            } catch {
+                return false;
+            }
+        });
+}
+
 /** The Flux pods the lab runs as processes right now. */
 function labPods(h: Harness): Record<string, unknown> {
     return (
@@ -199,7 +219,7 @@ describe("e2e: faults — interrupted runs, dead controllers, a lost API server"
         assert.equal(converged, points.length);
     });
 
-    it("1b. an override never outlives a killed run: the stack file is as it was", async () => {
+    it("1b. a cancelled job (driver, CLI and plugins killed as a group): no override outlives it, no plugin either", async () => {
         const file = path.join(h.ws.projectDir, "Pulumi.dev.yaml");
         const before = fs.readFileSync(file, "utf8");
         await runAndInterrupt({
@@ -211,10 +231,16 @@ describe("e2e: faults — interrupted runs, dead controllers, a lost API server"
             signal: "SIGKILL",
         });
         assert.equal(fs.readFileSync(file, "utf8"), before);
-        // Driver, CLI and plugins killed at once: the next run clears the lock and takes over.
-        const next = await deploy(h.run());
+        // The CLI starts its plugins in process groups of their own: the group's kill leaves them running.
+        const left = pulumiProcessesIn(h.ws.projectDir);
+        figures.push(`a cancelled job left ${left.length} Pulumi process(es) running`);
+        // The next run clears the lock, takes over, and stops them by PID.
+        const notices: string[] = [];
+        const next = await deploy(h.run({ onNotice: (l) => notices.push(l) }));
         assert.equal(next.summary.failed, 0, next.summary.errors.join("\n"));
         assert.deepEqual(await stateNames(h), reference);
+        assert.deepEqual(pulumiProcessesIn(h.ws.projectDir), [], "no Pulumi process of any run is left");
+        if (left.length > 0) assert.ok(notices.some((n) => n.includes("an earlier run that is gone left behind")));
     });
 
     it("1c. objects a killed run made but never recorded are taken over: the guardrails' admission policies too", async () => {
