@@ -51,8 +51,22 @@ function envOf(pid: number, name: string): string | undefined {
     }
 }
 
+/** A Pulumi plugin (`pulumi-language-*`, `pulumi-resource-*`) or the program the Node.js language host runs. */
+function isPulumiProcess(pid: number): boolean {
+    try {
+        if (path.basename(fs.readlinkSync(`/proc/${pid}/exe`)).startsWith("pulumi-")) return true;
+        return fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(PROGRAM_RUNNER);
+    } catch {
+        return false;
+    }
+}
+
+/** What the Node.js language host runs the program with. */
+const PROGRAM_RUNNER = path.join("@pulumi", "pulumi", "cmd", "run");
+
 /**
- * Pulumi plugins (language hosts, resource providers) a run that is gone left running in `projectDir`: they carry
+ * Pulumi plugins (language hosts, resource providers, the program a language host runs) a run that is gone left
+ * running in `projectDir`: they carry
  * a run's marker, but the process that started them (that run's CLI) is gone or is not of that run. A CLI killed
  * with its process group (a cancelled CI job) leaves them, since the CLI starts its plugins in groups of their
  * own; no later run's own clean-up would ever stop them. A live run's plugins have their live CLI as parent.
@@ -66,8 +80,7 @@ export function orphanedPlugins(name: string, projectDir: string): number[] {
             const run = envOf(pid, name);
             if (run === undefined) return false;
             try {
-                if (!path.basename(fs.readlinkSync(`/proc/${pid}/exe`)).startsWith("pulumi-")) return false;
-                if (fs.readlinkSync(`/proc/${pid}/cwd`) !== projectDir) return false;
+                if (!isPulumiProcess(pid) || fs.readlinkSync(`/proc/${pid}/cwd`) !== projectDir) return false;
             } catch {
                 return false;
             }

@@ -38,8 +38,7 @@ export interface PlatformOutputs {
 /**
  * The whole platform, in order: cluster, then the Flux tier (namespace, probe policy, operator, instance), then
  * each tenant (namespace, guardrails, account, binding), then each tenant's syncs. Destroy runs the same order
- * backwards. `projectDir`: the folder local
- * chart directories are relative to.
+ * backwards. `projectDir`: the folder local chart directories are relative to.
  */
 export function buildPlatform(config: StackConfig, options: { projectDir?: string } = {}): PlatformOutputs {
     const cluster = createCluster(config);

@@ -48,6 +48,12 @@ describe("what a run leaves behind", () => {
         const spawned = [
             // Its run's CLI is gone: this test process, which carries no marker, is its parent now.
             spawn(plugin, ["60"], { cwd: project, env: marked("gone"), stdio: "ignore" }),
+            // The program a language host of that run was running (its runner's path is in its command line).
+            spawn(process.execPath, ["-e", "setTimeout(() => {}, 60000)", "@pulumi/pulumi/cmd/run/index.js"], {
+                cwd: project,
+                env: marked("gone"),
+                stdio: "ignore",
+            }),
             // A live run: the parent (standing in for its CLI) carries the same marker.
             spawn("sh", ["-c", `'${plugin}' 60; true`], { cwd: project, env: marked("live"), stdio: "ignore" }),
             // Another project's, and a process that is not a plugin (a lab daemon carries the marker too).
@@ -56,7 +62,10 @@ describe("what a run leaves behind", () => {
         ];
         try {
             await new Promise((r) => setTimeout(r, 300));
-            assert.deepEqual(orphanedPlugins("FLUXSTACK_DRIVER_RUN", project), [spawned[0].pid]);
+            assert.deepEqual(
+                orphanedPlugins("FLUXSTACK_DRIVER_RUN", project).sort(),
+                [spawned[0].pid!, spawned[1].pid!].sort(),
+            );
         } finally {
             for (const p of spawned) p.kill("SIGKILL");
             // The live run's plugin, a child of its sh: stopped by its own PID.

@@ -73,7 +73,7 @@ function markedObjects(cp: Cluster): string[] {
         .sort();
 }
 
-/** Every Pulumi process (the CLI, a plugin) working in `dir`, in any session, zombies aside. */
+/** Every Pulumi process (the CLI, a plugin, the program) working in `dir`, in any session, zombies aside. */
 function pulumiProcessesIn(dir: string): number[] {
     return fs
         .readdirSync("/proc")
@@ -83,7 +83,8 @@ function pulumiProcessesIn(dir: string): number[] {
             try {
                 const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
                 return (
-                    path.basename(fs.readlinkSync(`/proc/${pid}/exe`)).startsWith("pulumi") &&
+                    (path.basename(fs.readlinkSync(`/proc/${pid}/exe`)).startsWith("pulumi") ||
+                        fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("@pulumi/pulumi/cmd/run")) &&
                     fs.readlinkSync(`/proc/${pid}/cwd`) === dir &&
                     stat[stat.lastIndexOf(")") + 2] !== "Z"
                 );

@@ -60,7 +60,12 @@ export async function startHarness(
     const bin = toolchainBin();
     const root = fs.mkdtempSync(path.join(os.tmpdir(), "fluxstack-e2e-"));
     const dir = path.join(root, "lab");
-    const emergency = () => killLabNow(dir);
+    const scratch: { projectDir?: string } = {};
+    // On exit or a signal: the lab, and any Pulumi run in the scratch project (the CLI, its plugins, the program).
+    const emergency = () => {
+        killLabNow(dir);
+        if (scratch.projectDir) killProcessesIn(scratch.projectDir);
+    };
     process.once("exit", emergency);
     const onSignal = () => {
         emergency();
@@ -81,6 +86,7 @@ export async function startHarness(
         artifacts: { [`${OCI_REPOSITORY}:latest`]: OCI_ARTIFACT_DIR },
     });
     const ws = e2eWorkspace(REPO, bin);
+    scratch.projectDir = ws.projectDir;
     Object.assign(process.env, ws.env);
     if (options.stackFile) writeStackFile(ws.projectDir, stack, options.stackFile(lab));
     const overrides = config(lab);
@@ -98,6 +104,18 @@ export async function startHarness(
             if (!process.env.FLUXSTACK_E2E_KEEP) fs.rmSync(root, { recursive: true, force: true });
         },
     };
+}
+
+/** SIGKILL, by PID, for every process of this user working in `dir` (a test's scratch project). */
+function killProcessesIn(dir: string): void {
+    for (const entry of fs.readdirSync("/proc")) {
+        if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+        try {
+            if (fs.readlinkSync(`/proc/${entry}/cwd`) === dir) process.kill(Number(entry), "SIGKILL");
+        } catch {
+            // gone, or not ours
+        }
+    }
 }
 
 /** Writes `Pulumi.<stack>.yaml` in the scratch project: `config` keys without a namespace are this project's. */
