@@ -11,13 +11,12 @@ import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { type ChangeSummary, deploy, openStack, summarize } from "../../driver";
-import { createRepository } from "../../lab/gitServer";
 import { labPaths, writeJson } from "../../lab/labDir";
 import { pushArtifact } from "../../lab/ociArtifact";
 import { freePort, type OwnedProcess, portAnswers, startProcess, stopProcess, waitUntil } from "../../lab/processes";
 import type { Cluster } from "./cluster";
 import { getJson } from "./fluxApi";
-import { eventually, KIND, nudge, Repo, waitNotReady, waitReady } from "./gitops";
+import { eventually, KIND, nudge, Repo, serveRepository, waitNotReady, waitReady } from "./gitops";
 import { type Harness, OCI_ARTIFACT_DIR, OCI_REPOSITORY, REFERENCE, startHarness, toolchainBin } from "./harness";
 
 const STACK = "creds";
@@ -466,14 +465,10 @@ describe("e2e: private sources with credentials from Pulumi secret config (real 
         await new Promise<void>((resolve) => api.server.listen(port, "127.0.0.1", resolve));
         cleanups.push(() => new Promise((resolve) => api.server.close(resolve)));
 
-        const repoDir = fs.mkdtempSync(path.join(os.tmpdir(), "e2e-app-"));
-        fs.mkdirSync(path.join(repoDir, "app"));
-        fs.writeFileSync(
-            path.join(repoDir, "app", "config.yaml"),
-            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: from-the-app, namespace: fluxdemo-dev}\ndata: {via: github-app}\n",
-        );
-        createRepository(path.join(h.lab.dir, "git"), "flux-app", repoDir);
-        fs.rmSync(repoDir, { recursive: true, force: true });
+        serveRepository(h.lab.dir, "flux-app", {
+            "app/config.yaml":
+                "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: from-the-app, namespace: fluxdemo-dev}\ndata: {via: github-app}\n",
+        });
         moreGitUsers["flux-app"] = [{ username: "x-access-token", password: installationToken }];
         serve([TOKEN_2], [PASSWORD_2]);
 

@@ -10,12 +10,11 @@ import { after, before, describe, it } from "node:test";
 import { deploy, destroy, EXIT } from "../../driver";
 import { main } from "../../driver/cli";
 import type { LabState } from "../../lab/labDir";
-import { createRepository } from "../../lab/gitServer";
 import { pushArtifact } from "../../lab/ociArtifact";
 import { commandLine, pidAlive } from "../../lab/processes";
 import type { Cluster } from "./cluster";
 import { getJson } from "./fluxApi";
-import { eventually, KIND, nudge, Repo, waitNotReady, waitReady } from "./gitops";
+import { eventually, KIND, nudge, Repo, serveRepository, waitNotReady, waitReady } from "./gitops";
 import { type Harness, OCI_ARTIFACT_DIR, OCI_REPOSITORY, REFERENCE, startHarness, writeStackFile } from "./harness";
 
 const STACK = "flux";
@@ -473,13 +472,10 @@ describe("e2e: Flux reconciles for real (operator, source- and kustomize-control
 
     it("7. up tells the truth when asked (flux.waitForSyncs): it returns once a new sync is Ready, and fails on one that cannot be", async () => {
         // A repository of a new tenant's own, served by the lab's Git server from now on.
-        const qa = fs.mkdtempSync(path.join(os.tmpdir(), "e2e-qa-"));
-        fs.mkdirSync(path.join(qa, "qa"));
-        fs.writeFileSync(
-            path.join(qa, "qa", "config.yaml"),
-            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: qa-settings, namespace: fluxdemo-qa}\ndata: {colour: Khaki}\n",
-        );
-        createRepository(path.join(h.lab.dir, "git"), "flux-qa", qa);
+        serveRepository(h.lab.dir, "flux-qa", {
+            "qa/config.yaml":
+                "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: qa-settings, namespace: fluxdemo-qa}\ndata: {colour: Khaki}\n",
+        });
         const qaSync = { name: "flux-qa", tenant: "fluxdemo-qa", source: git(`${h.lab.gitUrl}/flux-qa`), path: "./qa" };
         const waiting = (extra: Record<string, unknown>) => ({
             ...stackConfig(h.lab, {
@@ -519,7 +515,6 @@ describe("e2e: Flux reconciles for real (operator, source- and kustomize-control
 
         writeStackFile(h.ws.projectDir, STACK, stackConfig(h.lab, { tenants: ["fluxdemo-dev", "fluxdemo-prod"] }));
         await deploy(h.run());
-        fs.rmSync(qa, { recursive: true, force: true });
     });
 
     it("8. destroy with Flux running leaves no Flux object, no tenant namespace, no workload and no Flux process", async () => {

@@ -14,7 +14,14 @@ export function getJson(cp: ControlPlane, args: string[]): any {
 export function mayServiceAccount(
     cp: ControlPlane,
     account: { namespace: string; name: string },
-    attributes: { verb: string; group: string; resource: string; namespace?: string },
+    attributes: {
+        verb: string;
+        group: string;
+        resource: string;
+        subresource?: string;
+        name?: string;
+        namespace?: string;
+    },
 ): boolean {
     const review = {
         apiVersion: "authorization.k8s.io/v1",

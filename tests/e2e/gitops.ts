@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as yaml from "js-yaml";
+import { createRepository } from "../../lab/gitServer";
 import type { Cluster } from "./cluster";
 import { getJson } from "./fluxApi";
 
@@ -98,6 +99,20 @@ export function nudge(cp: Cluster, kind: keyof typeof KIND, ns: string, name: st
         ns,
         `reconcile.fluxcd.io/requestedAt=${Date.now()}`,
     ]);
+}
+
+/** A new repository `name` on the lab's Git server in `labDir`, holding `files` (path -> text) in its first commit. */
+export function serveRepository(labDir: string, name: string, files: Record<string, string>): void {
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), `e2e-${name}-`));
+    try {
+        for (const [file, text] of Object.entries(files)) {
+            fs.mkdirSync(path.dirname(path.join(work, file)), { recursive: true });
+            fs.writeFileSync(path.join(work, file), text);
+        }
+        createRepository(path.join(labDir, "git"), name, work);
+    } finally {
+        fs.rmSync(work, { recursive: true, force: true });
+    }
 }
 
 /** A Git working copy of one of the lab's repositories. */

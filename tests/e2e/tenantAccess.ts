@@ -3,6 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as yaml from "js-yaml";
 import { type Cluster, clusterAt } from "./cluster";
+import { mayServiceAccount } from "./fluxApi";
 
 /** A kubectl run's outcome: what it printed, and whether it succeeded. */
 export interface Outcome {
@@ -45,22 +46,11 @@ export function asServiceAccount(admin: Cluster, bin: string, namespace: string,
     return clusterAt(file, bin);
 }
 
-/** The API server's answer to "may this service account do that?" (a SubjectAccessReview, the real authorizer). */
+/** `mayServiceAccount`, in the account's own namespace unless `a` names another. */
 export function may(
     admin: Cluster,
     account: { namespace: string; name: string },
     a: { verb: string; group: string; resource: string; subresource?: string; name?: string; namespace?: string },
 ): boolean {
-    const review = {
-        apiVersion: "authorization.k8s.io/v1",
-        kind: "SubjectAccessReview",
-        spec: {
-            user: `system:serviceaccount:${account.namespace}:${account.name}`,
-            groups: ["system:serviceaccounts", `system:serviceaccounts:${account.namespace}`, "system:authenticated"],
-            resourceAttributes: { namespace: account.namespace, ...a },
-        },
-    };
-    return (
-        JSON.parse(admin.kubectl(["create", "-o", "json", "-f", "-"], JSON.stringify(review))).status.allowed === true
-    );
+    return mayServiceAccount(admin, account, { namespace: account.namespace, ...a });
 }
