@@ -51,18 +51,21 @@ function envOf(pid: number, name: string): string | undefined {
     }
 }
 
-/** A Pulumi plugin (`pulumi-language-*`, `pulumi-resource-*`) or the program the Node.js language host runs. */
+/**
+ * A Pulumi plugin (`pulumi-language-*`, `pulumi-resource-*`), or a Node.js process of the SDK's: the program the
+ * language host runs (`cmd/run`), a dynamic provider such as the lab cluster's (`cmd/dynamic-provider`).
+ */
 function isPulumiProcess(pid: number): boolean {
     try {
         if (path.basename(fs.readlinkSync(`/proc/${pid}/exe`)).startsWith("pulumi-")) return true;
-        return fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(PROGRAM_RUNNER);
+        return fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(SDK_COMMANDS);
     } catch {
         return false;
     }
 }
 
-/** What the Node.js language host runs the program with. */
-const PROGRAM_RUNNER = path.join("@pulumi", "pulumi", "cmd", "run");
+/** Where the SDK's own Node.js entry points live. */
+const SDK_COMMANDS = path.join("@pulumi", "pulumi", "cmd") + path.sep;
 
 /**
  * Pulumi plugins (language hosts, resource providers, the program a language host runs) a run that is gone left

@@ -54,6 +54,12 @@ describe("what a run leaves behind", () => {
                 env: marked("gone"),
                 stdio: "ignore",
             }),
+            // A dynamic provider of that run (the lab cluster's).
+            spawn(process.execPath, ["-e", "setTimeout(() => {}, 60000)", "@pulumi/pulumi/cmd/dynamic-provider"], {
+                cwd: project,
+                env: marked("gone"),
+                stdio: "ignore",
+            }),
             // A live run: the parent (standing in for its CLI) carries the same marker.
             spawn("sh", ["-c", `'${plugin}' 60; true`], { cwd: project, env: marked("live"), stdio: "ignore" }),
             // Another project's, and a process that is not a plugin (a lab daemon carries the marker too).
@@ -64,7 +70,7 @@ describe("what a run leaves behind", () => {
             await new Promise((r) => setTimeout(r, 300));
             assert.deepEqual(
                 orphanedPlugins("FLUXSTACK_DRIVER_RUN", project).sort(),
-                [spawned[0].pid!, spawned[1].pid!].sort(),
+                [spawned[0].pid!, spawned[1].pid!, spawned[2].pid!].sort(),
             );
         } finally {
             for (const p of spawned) p.kill("SIGKILL");
