@@ -7,6 +7,7 @@
 const crypto = require("node:crypto");
 const fs = require("node:fs");
 const path = require("node:path");
+const promiseTraces = require("./promiseTraces");
 const stackTraces = require("./stackTraces");
 const { CACHE_DIR, ensureTypeChecked, writeAtomically } = require("./typeGate");
 
@@ -25,6 +26,7 @@ const gated = new Set();
 function create({ service, nodeModuleEmitKind, projectDir = PROJECT_DIR }) {
     // ts-node has installed its source-mapping stack traces by now.
     stackTraces.install();
+    promiseTraces.install(projectDir);
     const ts = /** @type {typeof import("typescript")} */ (require(service.options.compiler ?? "typescript"));
     const compilerOptions = { ...service.config.options };
     // As ts-node's own transpile-only output does for files whose package type decides their module kind.
