@@ -1,8 +1,10 @@
-// One measurement, in its own process so peak memory is its own: evaluate the program for N tenants under mocks,
-// loaded as Pulumi loads it (ts-node with the project's tsconfig: transpile only, the cached transpiler).
-import { installMocks, record } from "../helpers/mocks";
+// One measurement, in its own process so peak memory is its own: evaluate the program for N tenants under mocks, as
+// Pulumi runs it (ts-node with the project's tsconfig: transpile only, the cached transpiler), with every guardrail
+// on (the default) or off (`off`: the demo's objects only). The mocks answer each registration; nothing else runs.
+import * as pulumi from "@pulumi/pulumi";
+import { installMocks, registered } from "../helpers/mocks";
 import { FIXTURE_KUBECONFIG, PROJECT, PROJECT_DIR } from "../helpers/stackFiles";
-import { tenantsConfig } from "./tenantsConfig";
+import { GUARDRAILS_OFF, tenantsConfig } from "./tenantsConfig";
 
 installMocks();
 
@@ -11,13 +13,14 @@ installMocks();
     const { loadStackConfig } = await import("../../stacks/config");
     const { buildPlatform } = await import("../../stacks/platform");
     const n = Number(process.argv[2]);
+    const guardrails = process.argv[3] !== "off";
     const start = process.hrtime.bigint();
-    const config = loadStackConfig(tenantsConfig(n, { source: "existing", kubeconfig: FIXTURE_KUBECONFIG }), PROJECT, {
+    const cluster = { source: "existing", kubeconfig: FIXTURE_KUBECONFIG };
+    const config = loadStackConfig(tenantsConfig(n, cluster, {}, guardrails ? {} : GUARDRAILS_OFF), PROJECT, {
         projectDir: PROJECT_DIR,
     });
-    const resources = await record(() => buildPlatform(config, { projectDir: PROJECT_DIR }));
+    await pulumi.runtime.runInPulumiStack(() => Promise.resolve(buildPlatform(config, { projectDir: PROJECT_DIR })));
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
-    process.stdout.write(
-        JSON.stringify({ n, ms, resources: resources.size, maxRssMiB: process.resourceUsage().maxRSS / 1024 }),
-    );
+    const resources = registered().length;
+    process.stdout.write(JSON.stringify({ n, ms, resources, maxRssMiB: process.resourceUsage().maxRSS / 1024 }));
 })();

@@ -6,7 +6,7 @@ import { deploy, openStack } from "../../driver";
 import { loadStackConfig } from "../../stacks/config";
 import { REFERENCE, startHarness } from "../e2e/harness";
 import { PROJECT } from "../helpers/stackFiles";
-import { tenantsConfig } from "./tenantsConfig";
+import { GUARDRAILS_OFF, tenantsConfig } from "./tenantsConfig";
 
 export interface RealRow {
     n: number;
@@ -47,13 +47,6 @@ export function demoManifests(stackConfig: Record<string, string>, dir: string):
     return { file, objects: docs.length };
 }
 
-/** The demo has no guardrails: off, so that both sides make the same objects. */
-const DEMO_PARITY = {
-    "fluxstack:guardrails": Object.fromEntries(
-        ["isolation", "lockdown", "quota", "podSecurity", "sources"].map((g) => [g, { enabled: false }]),
-    ),
-};
-
 /** For each size: a fresh control plane; Flux installed by a first `up`; then tenants by Pulumi and by kubectl. */
 export async function realApplyBench(bin: string, sizes: number[]): Promise<RealRow[]> {
     const rows: RealRow[] = [];
@@ -75,17 +68,17 @@ export async function realApplyBench(bin: string, sizes: number[]): Promise<Real
             });
             const setConfig = async (m: Record<string, string>) =>
                 stack.setAllConfig(Object.fromEntries(Object.entries(m).map(([k, value]) => [k, { value }])));
-            await setConfig(tenantsConfig(0, cluster, flux, DEMO_PARITY));
+            await setConfig(tenantsConfig(0, cluster, flux, GUARDRAILS_OFF));
             const run = harness.run();
             await deploy(run); // the Flux tier, not timed: kubectl has no equivalent of it here
 
-            await setConfig(tenantsConfig(n, cluster, flux, DEMO_PARITY));
+            await setConfig(tenantsConfig(n, cluster, flux, GUARDRAILS_OFF));
             const up = await seconds(() => deploy(run));
             const noopUp = await seconds(() => deploy(run));
 
             // The demo's method: the same objects as manifests, applied with kubectl, tenants in other names.
             const { file, objects } = demoManifests(
-                tenantsConfig(n, cluster, flux, DEMO_PARITY),
+                tenantsConfig(n, cluster, flux, GUARDRAILS_OFF),
                 path.dirname(ws.projectDir),
             );
             const apply = await seconds(() => cp.kubectl(["apply", "-f", file]));

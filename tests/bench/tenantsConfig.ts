@@ -1,5 +1,12 @@
 import { toConfigMap } from "../helpers/stackFiles";
 
+/** Every guardrail off: the demo has none, so that the program and `kubectl apply` make the same objects. */
+export const GUARDRAILS_OFF = {
+    "fluxstack:guardrails": Object.fromEntries(
+        ["isolation", "lockdown", "quota", "podSecurity", "sources"].map((g) => [g, { enabled: false }]),
+    ),
+};
+
 /** A dev-stack config map with `n` tenants, one Git sync each (the demo's scenario 1, repeated). */
 export function tenantsConfig(
     n: number,
