@@ -4,8 +4,10 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { cliRunsBench } from "./cliRuns";
+import { engineLeversBench } from "./engineLevers";
 import { loopLatencyBench } from "./loopLatency";
 import { realApplyBench } from "./realApply";
+import { whereTimeGoesBench } from "./whereTimeGoes";
 import { ensureTypeChecked } from "../../tools/typeGate";
 
 const REPO = path.resolve(__dirname, "..", "..");
@@ -16,22 +18,61 @@ function table(header: string[], rows: (string | number)[][]): string {
     return cells.map((r) => r.map((c, i) => c.padStart(widths[i])).join("  ")).join("\n");
 }
 
-function mockBench(): void {
-    const rows: (string | number)[][] = [];
-    for (const n of [1, 10, 100, 500]) {
-        const out = execFileSync(
-            process.execPath,
-            ["-r", "ts-node/register", path.join(__dirname, "mockEval.ts"), String(n)],
-            { cwd: REPO, encoding: "utf8" },
-        );
-        const r = JSON.parse(out);
-        rows.push([n, r.resources, r.ms.toFixed(0), (r.ms / n).toFixed(1), r.maxRssMiB.toFixed(0)]);
-    }
-    console.log("Program evaluation under mocks (one process per size)");
-    console.log(table(["tenants", "resources", "ms", "ms/tenant", "peak RSS MiB"], rows));
+/** One measurement process: `script` with `args`, loaded as Pulumi loads the program; its JSON line. */
+function measure(
+    script: string,
+    args: string[],
+): { ms: number; resources: number; maxRssMiB: number; liveMiB: number } {
+    const out = execFileSync(
+        process.execPath,
+        ["--expose-gc", "-r", "ts-node/register", path.join(__dirname, script), ...args],
+        {
+            cwd: REPO,
+            encoding: "utf8",
+            // The program's own warnings (an output left undefined) are not the bench's; an error still shows.
+            stdio: ["ignore", "pipe", "pipe"],
+        },
+    );
+    return JSON.parse(out);
 }
 
-const SECTIONS = ["mock", "cli", "real", "loop"];
+function mockBench(): void {
+    const rows: (string | number)[][] = [];
+    for (const guardrails of ["on", "off"])
+        for (const n of [1, 10, 100, 500]) {
+            const r = measure("mockEval.ts", [String(n), guardrails]);
+            const perResource = ((r.ms / r.resources) * 1000).toFixed(0);
+            rows.push([
+                n,
+                guardrails,
+                r.resources,
+                r.ms.toFixed(0),
+                perResource,
+                r.maxRssMiB.toFixed(0),
+                r.liveMiB.toFixed(0),
+            ]);
+        }
+    // The SDK's floor: as many plain ConfigMaps as 500 tenants make, with and without guardrails.
+    for (const n of [3500, 8500]) {
+        const r = measure("sdkFloor.ts", [String(n)]);
+        const perResource = ((r.ms / r.resources) * 1000).toFixed(0);
+        rows.push([
+            `${n} ConfigMaps`,
+            "-",
+            r.resources,
+            r.ms.toFixed(0),
+            perResource,
+            r.maxRssMiB.toFixed(0),
+            r.liveMiB.toFixed(0),
+        ]);
+    }
+    console.log("Program evaluation under mocks (one process per row; the last rows: the SDK alone)");
+    console.log(
+        table(["tenants", "guardrails", "resources", "ms", "µs/resource", "peak RSS MiB", "live after GC MiB"], rows),
+    );
+}
+
+const SECTIONS = ["mock", "cli", "phases", "levers", "real", "loop"];
 
 async function main(): Promise<void> {
     const asked = process.argv.slice(2);
@@ -72,6 +113,75 @@ async function main(): Promise<void> {
                     r.seconds.map((x) => x.toFixed(2)).join(" "),
                     (median(r.seconds) / apply).toFixed(1),
                 ]),
+            ),
+        );
+    }
+    if (sections.has("phases")) {
+        console.log(
+            "\nWhere a plain `pulumi up --yes --skip-preview` spends its time (seconds; from the CLI's gRPC log)",
+        );
+        const rows = await whereTimeGoesBench();
+        const s = (x: number) => x.toFixed(2);
+        console.log(
+            table(
+                [
+                    "stack",
+                    "run",
+                    "total",
+                    "no log",
+                    "CLI+plugins",
+                    "load",
+                    "evaluation",
+                    "last steps",
+                    "finish",
+                    "provider busy",
+                ],
+                rows.map((r) => {
+                    const p = r.phases;
+                    return [
+                        r.stack,
+                        r.run,
+                        s(p.total),
+                        s(r.unlogged),
+                        s(p.start),
+                        s(p.load),
+                        s(p.evaluation),
+                        s(p.lastSteps),
+                        s(p.finish),
+                        s(p.providerBusy),
+                    ];
+                }),
+            ),
+        );
+        console.log("\nProvider calls (count / summed seconds; calls overlap when the engine runs steps in parallel)");
+        const methods = [...new Set(rows.flatMap((r) => Object.keys(r.phases.providerCalls)))].sort();
+        console.log(
+            table(
+                ["stack", "run", ...methods],
+                rows.map((r) => [
+                    r.stack,
+                    r.run,
+                    ...methods.map((m) => {
+                        const c = r.phases.providerCalls[m];
+                        return c ? `${c.count}/${c.seconds.toFixed(2)}` : "-";
+                    }),
+                ]),
+            ),
+        );
+    }
+    if (sections.has("levers")) {
+        console.log("\nThe engine's settings, 50 tenants (guardrails off) through the driver; seconds");
+        const rows = await engineLeversBench(50, {
+            "defaults (parallel 4 × cores)": {},
+            "PULUMI_PARALLEL=32": { PULUMI_PARALLEL: "32" },
+            "PULUMI_PARALLEL=128": { PULUMI_PARALLEL: "128" },
+            "PULUMI_SKIP_CHECKPOINTS=true": { PULUMI_SKIP_CHECKPOINTS: "true" },
+            "both (128, skip)": { PULUMI_PARALLEL: "128", PULUMI_SKIP_CHECKPOINTS: "true" },
+        });
+        console.log(
+            table(
+                ["setting", "up from empty", "no-op up"],
+                rows.map((r) => [r.setting, r.up.toFixed(1), r.noopUp.toFixed(1)]),
             ),
         );
     }

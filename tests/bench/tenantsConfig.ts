@@ -7,6 +7,12 @@ export const GUARDRAILS_OFF = {
     ),
 };
 
+/** The names of `n` bench tenants. */
+const tenantNames = (n: number) => Array.from({ length: n }, (_, i) => `bench-${String(i).padStart(3, "0")}`);
+
+/** Lets a run delete the tenants there are (each is protected until its deletion is confirmed). */
+export const CONFIRM_DELETION = { "fluxstack:confirmTenantDeletion": ["*"] };
+
 /** A dev-stack config map with `n` tenants, one Git sync each (the demo's scenario 1, repeated). */
 export function tenantsConfig(
     n: number,
@@ -14,7 +20,7 @@ export function tenantsConfig(
     flux: Record<string, unknown> = {},
     more: Record<string, unknown> = {},
 ): Record<string, string> {
-    const names = Array.from({ length: n }, (_, i) => `bench-${String(i).padStart(3, "0")}`);
+    const names = tenantNames(n);
     return toConfigMap({
         "fluxstack:cluster": cluster,
         "fluxstack:flux": flux,
