@@ -3,7 +3,8 @@
 // 25 per Kubernetes resource, and prints them only when PULUMI_DEBUG_PROMISE_LEAKS is set. Capturing the frames
 // alone cost a sixth of the program's evaluation (500 tenants under mocks: 11.0 s, 9.2 s with none captured). Here
 // those traces capture no frames (the trace is `Error`); the SDK's tracking, its leak check at exit and every other
-// stack trace are as before. stackTraces.js spares the mapping of the frames, if this finds no SDK to wrap.
+// stack trace are as before; only an error thrown inside the SDK's call itself has no frames. stackTraces.js spares
+// the mapping of the frames, if this finds no SDK to wrap.
 
 /** Marks the wrapper, so that it is installed once. */
 const WRAPPED = Symbol.for("fluxstack.promiseTraces");

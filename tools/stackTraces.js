@@ -1,9 +1,9 @@
 // @ts-check
 // ts-node maps every stack trace through source maps (@cspotcode/source-map-support). The Pulumi SDK formats a
-// stack trace for every promise it tracks (runtime/debuggable.js), several per resource, and prints them only when
+// stack trace for every promise it tracks (runtime/debuggable.js), some 25 per resource, and prints them only when
 // PULUMI_DEBUG_PROMISE_LEAKS is set; mapping them took about half the program's CPU time (some 1.3 ms per
-// resource). Without that variable they are not formatted at all. Every other stack trace (errors, the resources'
-// source positions) is mapped as before.
+// resource). Here those are not mapped. promiseTraces.js now has them capture no frames, so this is the fallback
+// for an SDK it cannot wrap. Every other stack trace (errors, the resources' source positions) is mapped as before.
 const path = require("node:path");
 
 /** Where the SDK makes the stack traces of the promises it tracks. */

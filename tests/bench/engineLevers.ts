@@ -11,6 +11,8 @@ export interface LeverRow {
     setting: string;
     up: number;
     noopUp: number;
+    /** The state after the run, as `pulumi stack export` gives it: what each checkpoint rewrites, KiB. */
+    stateKiB: number;
 }
 
 const seconds = async (f: () => unknown) => {
@@ -48,7 +50,8 @@ export async function engineLeversBench(
             const run = harness.run({ env: { ...process.env, ...env } });
             const up = await seconds(() => deploy(run));
             const noopUp = await seconds(() => deploy(run));
-            rows.push({ setting, up, noopUp });
+            const stateKiB = JSON.stringify(await stack.exportStack()).length / 1024;
+            rows.push({ setting, up, noopUp, stateKiB });
         }
     } finally {
         await harness.stop();

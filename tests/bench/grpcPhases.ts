@@ -16,10 +16,15 @@ interface Entry {
 /** A run's wall clock cut into consecutive phases (they add up to `total`), and its provider calls. */
 export interface RunPhases {
     total: number;
-    /** Spawn → the program's process started (CLI start, state and config read, the language host started). */
+    /** Spawn → the engine asks the language host to run the program (CLI start, state and config read). */
     start: number;
-    /** → the first resource registered (Node, the SDK, ts-node and the program's modules loaded, config checked). */
+    /**
+     * → the engine's first call to a provider: Node, the SDK, ts-node and the program's modules loaded, config
+     * checked, and the program's first registrations (the stack, its components, the Kubernetes provider).
+     */
     load: number;
+    /** → the first resource registered: the provider plugin started and configured. */
+    providerStart: number;
     /** → the last resource registered: the program's evaluation, with provider calls and steps already running. */
     evaluation: number;
     /** → the program's exit: the steps still running after its last registration. */
@@ -56,7 +61,7 @@ function unionLength(intervals: [number, number][]): number {
 
 /**
  * The phases of one run from its gRPC log; `spawned` and `exited`: the CLI's start and exit, seconds since the
- * epoch, as the caller measured them.
+ * epoch, as the caller measured them. Calls a plugin serves log no start (a zero time): those are left out.
  */
 export function runPhases(log: string, spawned: number, exited: number): RunPhases {
     const completed = log
@@ -67,13 +72,16 @@ export function runPhases(log: string, spawned: number, exited: number): RunPhas
         .map((e) => {
             const end = epochSeconds(e.timestamp);
             return { method: e.method, start: end - e.duration! / 1e9, end };
-        });
-    const run = completed.find((e) => e.method === RUN);
-    if (!run) throw new Error("the gRPC log has no completed Run: did the program run?");
+        })
+        .filter((e) => e.start >= spawned);
+    const runs = completed.filter((e) => e.method === RUN);
+    if (runs.length !== 1) throw new Error(`the gRPC log has ${runs.length} completed Runs: expected one program run`);
+    const run = runs[0];
     const checks = completed.filter((e) => e.method === `${PROVIDER}Check`).map((e) => e.start);
     const firstRegistered = checks.length > 0 ? Math.min(...checks) : run.end;
     const lastRegistered = checks.length > 0 ? Math.max(...checks) : run.end;
     const provider = completed.filter((e) => e.method.startsWith(PROVIDER));
+    const firstProviderCall = Math.min(firstRegistered, ...provider.map((e) => e.start));
     const providerCalls: RunPhases["providerCalls"] = {};
     for (const e of provider) {
         const name = e.method.slice(PROVIDER.length);
@@ -84,7 +92,8 @@ export function runPhases(log: string, spawned: number, exited: number): RunPhas
     return {
         total: exited - spawned,
         start: run.start - spawned,
-        load: firstRegistered - run.start,
+        load: firstProviderCall - run.start,
+        providerStart: firstRegistered - firstProviderCall,
         evaluation: lastRegistered - firstRegistered,
         lastSteps: run.end - lastRegistered,
         finish: exited - run.end,

@@ -20,6 +20,8 @@ installMocks();
         projectDir: PROJECT_DIR,
     });
     await pulumi.runtime.runInPulumiStack(() => Promise.resolve(buildPlatform(config, { projectDir: PROJECT_DIR })));
+    // The stack's outputs can resolve before every registration has: wait for all of them, as Pulumi does.
+    await pulumi.runtime.disconnect();
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
     const resources = registered().length;
     const maxRssMiB = process.resourceUsage().maxRSS / 1024;

@@ -129,8 +129,9 @@ async function main(): Promise<void> {
                     "run",
                     "total",
                     "no log",
-                    "CLI+plugins",
+                    "CLI start",
                     "load",
+                    "provider start",
                     "evaluation",
                     "last steps",
                     "finish",
@@ -145,6 +146,7 @@ async function main(): Promise<void> {
                         s(r.unlogged),
                         s(p.start),
                         s(p.load),
+                        s(p.providerStart),
                         s(p.evaluation),
                         s(p.lastSteps),
                         s(p.finish),
@@ -180,8 +182,8 @@ async function main(): Promise<void> {
         });
         console.log(
             table(
-                ["setting", "up from empty", "no-op up"],
-                rows.map((r) => [r.setting, r.up.toFixed(1), r.noopUp.toFixed(1)]),
+                ["setting", "up from empty", "no-op up", "state KiB"],
+                rows.map((r) => [r.setting, r.up.toFixed(1), r.noopUp.toFixed(1), r.stateKiB.toFixed(0)]),
             ),
         );
     }

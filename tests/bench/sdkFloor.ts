@@ -22,6 +22,7 @@ installMocks();
         );
         return Promise.resolve({ ids: maps.map((m) => m.id) });
     });
+    await pulumi.runtime.disconnect();
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
     const resources = registered().length;
     const maxRssMiB = process.resourceUsage().maxRSS / 1024;

@@ -59,7 +59,7 @@ export async function whereTimeGoesBench(): Promise<PhasesRow[]> {
             return { spawned, exited };
         };
         for (const [name, config] of STACKS) {
-            // The Flux tier first, not measured: kubectl has no equivalent of it here.
+            // The Flux tier first, not measured: the runs measured make the tenants alone.
             await setConfig(tenantsConfig(0, cluster, flux, CONFIRM_DELETION));
             await deploy(harness.run());
             await setConfig(config(cluster, flux));
