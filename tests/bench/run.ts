@@ -1,6 +1,6 @@
-// npm run bench [-- mock cli real loop]: prints tables; not a test. Mock evaluation needs nothing; real `pulumi up` vs
-// `kubectl apply`, and the GitOps loop's latency, need the e2e toolchain (FLUXSTACK_TOOLCHAIN_BIN, or
-// lab/toolchain.sh --print-bin). With no arguments, every section.
+// npm run bench [-- mock cli phases levers real loop]: prints tables; not a test. Mock evaluation needs nothing; the
+// rest (real runs of the CLI and the driver, `kubectl apply`, the GitOps loop's latency) need the e2e toolchain
+// (FLUXSTACK_TOOLCHAIN_BIN, or lab/toolchain.sh --print-bin). With no arguments, every section.
 import { execFileSync, spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { cliRunsBench } from "./cliRuns";
